@@ -63,6 +63,15 @@ class TFServingClient:
         self.timeout = float(timeout)
         self._session = session or requests.Session()
 
+    def close(self) -> None:
+        self._session.close()
+
+    def __enter__(self) -> TFServingClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def model_url(self, version: int | str | None = None) -> str:
         url = f"{self.base_url}/v1/models/{self.model_name}"
         if version is not None:
@@ -97,7 +106,8 @@ class TFServingClient:
         """POST :predict with exactly one of `instances` (row form, returns the answer's
         "predictions") or `inputs` (columnar form, returns "outputs": a single output comes back
         bare, several as {name: values})."""
-        given = [name for name, value in (("instances", instances), ("inputs", inputs)) if value is not _NO_VALUE]
+        candidates = (("instances", instances), ("inputs", inputs))
+        given = [name for name, value in candidates if value is not _NO_VALUE]
         if len(given) != 1:
             raise ValueError("predict needs exactly one of instances= (row form) or inputs= (columnar form), "
                              f"got {' and '.join(given) or 'neither'}")
@@ -142,8 +152,9 @@ class TFServingClient:
             if not err.retryable:
                 raise
             waited = time.monotonic() - started
-            raise TFServingError(f"model {self.model_name!r} not AVAILABLE after {waited:.1f} s; "
-                                 f"last answer: {err.message}", url=err.url, status_code=err.status_code) from err
+            message = (f"model {self.model_name!r} not AVAILABLE after {waited:.1f} s; "
+                       f"last answer: {err.message}")
+            raise TFServingError(message, url=err.url, status_code=err.status_code) from err
         return states
 
     def _call(self, method: str, url: str, body: dict | None = None) -> dict:

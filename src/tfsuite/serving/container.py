@@ -37,10 +37,13 @@ def connect(factory: Callable[[], Any] | None = None) -> Any:
     import docker
     from docker.errors import DockerException
 
+    engine = None
     try:
         engine = (factory or docker.from_env)()
         engine.ping()
     except DockerException as err:
+        if engine is not None:
+            engine.close()
         raise DockerUnavailable(f"no Docker engine: {err}") from err
     return engine
 
@@ -85,7 +88,8 @@ class ServingContainer:
 def model_mount(model_dir: Path, model_name: str) -> dict:
     """The bind mount {host folder: {"bind": /models/<model_name>, "mode": "ro"}}."""
     model_dir = Path(model_dir).resolve()
-    versions = [path for path in model_dir.glob("*") if path.name.isdigit() and (path / "saved_model.pb").is_file()]
+    versions = [path for path in model_dir.glob("*")
+                if path.name.isdigit() and (path / "saved_model.pb").is_file()]
     if not versions:
         raise ValueError(f"{model_dir} has no version folder with a saved_model.pb "
                          "(expected <model_dir>/<version>/saved_model.pb)")
@@ -111,7 +115,8 @@ def run_tf_serving(engine: Any, *, image: str, model_dir: Path, model_name: str,
         serving = ServingContainer(container, "")
         if not bindings:
             serving.raise_if_exited()
-            raise ContainerFailed(f"container {container.name} publishes no {REST_PORT}; its logs:\n{serving.logs()}")
+            raise ContainerFailed(f"container {container.name} publishes no {REST_PORT}; "
+                                  f"its logs:\n{serving.logs()}")
         serving.base_url = f"http://{host}:{bindings[0]['HostPort']}"
         yield serving
     finally:

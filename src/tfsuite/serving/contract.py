@@ -38,6 +38,11 @@ def reference_probability(example: Sequence[Sequence[float]]) -> list[float]:
     return [1.0 / (1.0 + math.exp(-logit))]
 
 
+def article_probability() -> float:
+    """The probability the model answers to the article's request."""
+    return reference_probability(ARTICLE_INPUTS[0])[0]
+
+
 def expected_signature() -> dict:
     """The signature as TF Serving's metadata describes it (unknown dimensions as -1)."""
     def tensor(shape: tuple) -> dict:

@@ -96,6 +96,10 @@ class FakeDockerClient:
         self.log_text = log_text
         self.images = FakeImages(set(images), pull_error)
         self.containers = FakeContainers(self)
+        self.closed = False
+
+    def close(self) -> None:
+        self.closed = True
 
     def ping(self) -> bool:
         if self.ping_error is not None:

@@ -27,8 +27,8 @@ class PredictionCheck:
 def check_readme_request(engine: Any, *, image: str, model_dir: Path, model_name: str,
                          requests: int = 100, wait_timeout: float = 180.0) -> PredictionCheck:
     """Run the check in a fresh container (always removed). ContainerFailed carries its logs."""
-    with run_tf_serving(engine, image=image, model_dir=model_dir, model_name=model_name) as serving:
-        client = TFServingClient(serving.base_url, model_name, timeout=10)
+    with (run_tf_serving(engine, image=image, model_dir=model_dir, model_name=model_name) as serving,
+          TFServingClient(serving.base_url, model_name, timeout=10) as client):
         request = contract.article_request()
 
         def predict() -> Any:

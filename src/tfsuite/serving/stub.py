@@ -57,7 +57,8 @@ class _BadRequest(Exception):
         self.status = status
 
 
-_PATH = re.compile(r"^/v1/models/(?P<name>[^/:]+)(?:/versions/(?P<version>[^/:]+))?(?P<action>/metadata|:predict)?$")
+_PATH = re.compile(
+    r"^/v1/models/(?P<name>[^/:]+)(?:/versions/(?P<version>[^/:]+))?(?P<action>/metadata|:predict)?$")
 
 
 class TFServingStub:
@@ -83,7 +84,9 @@ class TFServingStub:
         server.block_on_close = False  # a delayed answer must not hold up stop()
         server.stub = self  # type: ignore[attr-defined]
         self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, name="tfserving-stub", daemon=True)
+        # a short poll interval keeps stop() quick: shutdown() waits for the loop's next poll
+        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02},
+                                        name="tfserving-stub", daemon=True)
         self._thread.start()
         return self
 
@@ -173,7 +176,8 @@ class _Handler(BaseHTTPRequestHandler):
 def _metadata(model: StubModel) -> dict:
     def tensor(name: str, shape: tuple[int, ...], tensor_name: str) -> dict:
         dims = [{"size": "-1", "name": ""}] + [{"size": str(size), "name": ""} for size in shape]
-        return {"dtype": contract.DTYPE, "tensor_shape": {"dim": dims, "unknown_rank": False}, "name": tensor_name}
+        return {"dtype": contract.DTYPE, "tensor_shape": {"dim": dims, "unknown_rank": False},
+                "name": tensor_name}
 
     outputs = {name: tensor(name, model.output_shape, f"StatefulPartitionedCall:{index}")
                for index, name in enumerate(model.outputs)}
