@@ -31,6 +31,11 @@ def main(argv: list[str] | None = None) -> int:
     except (StepFailed, ToolchainMissing) as exc:
         print(f"[bootstrap] ERROR: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:  # disk full, permissions, a vanished file: say which, without a traceback
+        print(f"[bootstrap] ERROR: {exc.strerror or exc} ({exc.filename or 'no file'}); "
+              "check disk space and permissions under the cache folder, then rerun make bootstrap",
+              file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("[bootstrap] interrupted: nothing half-built is kept; rerun make bootstrap", file=sys.stderr)
         return 130

@@ -27,7 +27,6 @@ def go_binary() -> str:
 def go_env() -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("GOFLAGS", "-buildvcs=false")
-    env["CGO_ENABLED"] = "0"
     return env
 
 
@@ -35,6 +34,7 @@ def download_module(module: str, version: str, *, log: Path, expected_sum: str |
     """`go mod download -json module@version`; return the unpacked (read-only) module folder."""
     cmd = [go_binary(), "mod", "download", "-json", f"{module}@{version}"]
     proc = subprocess.run(cmd, capture_output=True, text=True, env=go_env())
+    log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("a") as fh:
         fh.write(f"\n$ {' '.join(cmd)}\n{proc.stdout}{proc.stderr}")
     try:
