@@ -30,7 +30,7 @@ gate: bootstrap ## pre-merge gate: static layer + policy, then the emulator life
 	@$(RUN) -m tfsuite.layers --tox "$(TOX)" --require gate gate
 
 test: bootstrap ## every layer, then a table of passed/skipped/failed per layer with skip reasons
-	@$(RUN) -m tfsuite.layers --tox "$(TOX)" --require "$(REQUIRE)" $(LAYERS)
+	@TFSUITE_UNIT_MARKEXPR="slow or not slow" $(RUN) -m tfsuite.layers --tox "$(TOX)" --require "$(REQUIRE)" $(LAYERS)
 
 $(LAYERS): bootstrap ## run one layer: make unit, make integration, ...
 	@$(RUN) -m tfsuite.layers --tox "$(TOX)" $@
