@@ -9,7 +9,7 @@ import pytest
 
 from tfsuite.paths import REPO_ROOT, TERRAFORM_DIR
 
-PYTHON_TREES = ["src", "tests", "policies", "benchmarks", "examples", "model", "conftest.py"]
+PYTHON_TREES = ["src", "tests", "policies", "benchmarks", "examples", "model", "docs", "conftest.py"]
 WORKFLOWS = sorted((REPO_ROOT / ".github" / "workflows").glob("*.yml"))
 
 
@@ -36,6 +36,11 @@ def test_python_passes_ruff():
     trees = [REPO_ROOT / t for t in PYTHON_TREES if (REPO_ROOT / t).exists()]
     proc = run([sys.executable, "-m", "ruff", "check", "--no-cache", *trees], cwd=REPO_ROOT)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_readme_is_built_from_its_sources():
+    proc = run([sys.executable, REPO_ROOT / "docs" / "build_readme.py", "--check"])
+    assert proc.returncode == 0, proc.stderr
 
 
 def test_there_are_workflows_to_check():
