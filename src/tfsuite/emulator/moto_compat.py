@@ -14,6 +14,28 @@ Each fix names the gap it closes (FIELD-NOTES §3) and has its own test
    and the second plan shows a spurious diff.
    Fix: CreateService stores the value on the service; DescribeServices then returns it
    (UpdateService already stores it).
+4. S3 bucket policies: moto applies a statement whenever it cannot evaluate its condition, so
+   the TLS-only idiom (Deny s3:* when aws:SecureTransport is false) denies every object upload
+   and download (HTTP 403), and `aws_s3_object` cannot be applied.
+   Fix: a statement whose condition is exactly `Bool aws:SecureTransport` is evaluated with
+   aws:SecureTransport = true (the emulator stands in for AWS's HTTPS endpoints; plain HTTP on
+   loopback is only its transport): the Deny no longer applies, an unconditional Deny still does.
+   Statements with other conditions are left to moto.
+5. S3 CreateBucket ignores the tags of CreateBucketConfiguration (hashicorp/aws 6.x tags a bucket
+   there instead of calling PutBucketTagging), so the bucket reads back untagged and the second
+   plan wants to add its tags.
+   Fix: after CreateBucket, the configuration's tags are stored as the bucket's tag set.
+6. EC2 security group rules that reference another group lose their description
+   (DescribeSecurityGroupRules reads it from the CIDR part only), so the second plan wants to set
+   the description of `aws_vpc_security_group_*_rule`s with referenced_security_group_id.
+   Fix: a rule's description falls back to the one stored with the referenced group.
+7. Same-account group references read back as cross-account. The override skips the account
+   lookup (with the account known, hashicorp/aws 6.x reads bucket tags through S3 Control at
+   <account>.<endpoint>, a host name no loopback emulator answers), so the provider compares the
+   rule's ReferencedGroupInfo.UserId with an empty account ID and stores "<account>/sg-...": a
+   spurious diff on every plan after apply.
+   Fix: DescribeSecurityGroupRules leaves UserId out of ReferencedGroupInfo when the referenced
+   group is in the caller's own account (DescribeSecurityGroups still lists it).
 
 apply() is idempotent: calling it twice patches once.
 """
@@ -23,11 +45,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import xmltodict
 from moto.applicationautoscaling import models as autoscaling_models
 from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
 from moto.core.config import default_user_config
 from moto.core.exceptions import JsonRESTError
+from moto.ec2.models.security_groups import SecurityGroupRule
 from moto.ecs.responses import EC2ContainerServiceResponse
+from moto.iam.access_control import IAMPolicy, PermissionResult
+from moto.s3.models import FakeBucket
+from moto.s3.responses import S3Response
 
 _APPLIED_MARK = "_tfsuite_compat_applied"
 
@@ -126,6 +153,91 @@ def _patch_ecs_grace_period() -> None:
     EC2ContainerServiceResponse.create_service = create_service
 
 
+# 4. S3 bucket policies with aws:SecureTransport ---------------------------------------------------
+
+def _secure_transport_values(condition: Any) -> list[str] | None:
+    """The values a condition expects when it is exactly {"Bool": {"aws:SecureTransport": ...}}."""
+    if not isinstance(condition, dict) or list(condition) != ["Bool"]:
+        return None
+    tested = condition["Bool"]
+    if not isinstance(tested, dict) or list(tested) != ["aws:SecureTransport"]:
+        return None
+    value = tested["aws:SecureTransport"]
+    return [str(v).lower() for v in (value if isinstance(value, list) else [value])]
+
+
+def _bucket_permission(self: FakeBucket, action: str, resource: str) -> PermissionResult:
+    if self.policy is None:
+        return PermissionResult.NEUTRAL
+    document = json.loads(self.policy)
+    statements = document.get("Statement", [])
+    applicable = []
+    for statement in statements if isinstance(statements, list) else [statements]:
+        expected = _secure_transport_values(statement.get("Condition"))
+        if expected is None:
+            applicable.append(statement)
+        elif "true" in expected:  # holds for every request the emulator serves
+            applicable.append({k: v for k, v in statement.items() if k != "Condition"})
+    if not applicable:
+        return PermissionResult.NEUTRAL
+    return IAMPolicy(json.dumps({**document, "Statement": applicable})).is_action_permitted(action, resource)
+
+
+def _patch_bucket_policy_conditions() -> None:
+    FakeBucket.get_permission = _bucket_permission
+
+
+# 5. S3 tags given at CreateBucket ------------------------------------------------------------------
+
+def _creation_tags(body: bytes | str | None) -> dict[str, str]:
+    if not body:
+        return {}
+    try:
+        configuration = xmltodict.parse(body).get("CreateBucketConfiguration") or {}
+    except Exception:  # not XML: nothing to take (moto answers the request itself)
+        return {}
+    tags = (configuration.get("Tags") or {}).get("Tag") or []
+    return {t["Key"]: t.get("Value") or "" for t in (tags if isinstance(tags, list) else [tags])}
+
+
+def _patch_bucket_creation_tags() -> None:
+    put = S3Response._bucket_response_put
+
+    def _bucket_response_put(self: S3Response, request: Any, bucket_name: str, querystring: dict) -> Any:
+        response = put(self, request, bucket_name, querystring)
+        if self.data.get("Action") == "CreateBucket":
+            tags = _creation_tags(self.body)
+            if tags:
+                self.backend.put_bucket_tagging(bucket_name, tags)
+        return response
+
+    S3Response._bucket_response_put = _bucket_response_put
+
+
+# 6. descriptions of rules that reference a security group -----------------------------------------
+
+def _rule_description(self: SecurityGroupRule) -> str | None:
+    return self.ip_range.get("Description") or self.source_group.get("Description")
+
+
+def _patch_group_rule_descriptions() -> None:
+    SecurityGroupRule.description = property(_rule_description)
+
+
+# 7. same-account group references ------------------------------------------------------------------
+
+def _referenced_group_info(self: SecurityGroupRule) -> dict[str, str] | None:
+    if not self.source_group:
+        return None
+    if self.source_group.get("UserId") == self.ec2_backend.account_id:
+        return {k: v for k, v in self.source_group.items() if k != "UserId"}
+    return self.source_group
+
+
+def _patch_same_account_references() -> None:
+    SecurityGroupRule.referenced_group_info = property(_referenced_group_info)
+
+
 def apply() -> None:
     """Close every gap above, once per process."""
     if getattr(ApplicationAutoScalingResponse, _APPLIED_MARK, False):
@@ -133,4 +245,8 @@ def apply() -> None:
     _patch_autoscaling_tags()
     _load_managed_policies()
     _patch_ecs_grace_period()
+    _patch_bucket_policy_conditions()
+    _patch_bucket_creation_tags()
+    _patch_group_rule_descriptions()
+    _patch_same_account_references()
     setattr(ApplicationAutoScalingResponse, _APPLIED_MARK, True)

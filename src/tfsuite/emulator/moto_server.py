@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import time
 
-from tfsuite.emulator import moto_compat
 from tfsuite.emulator.endpoint import Emulator
 
 log = logging.getLogger(__name__)
@@ -31,7 +30,10 @@ class EmbeddedMoto:
             raise RuntimeError("the embedded moto server is already running")
         from moto.server import ThreadedMotoServer
 
+        from tfsuite.emulator import moto_compat  # imports moto: only where the server runs
+
         started = time.monotonic()
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one access-log line per AWS call otherwise
         moto_compat.apply()
         server = ThreadedMotoServer(ip_address=self.host, port=0, verbose=False)  # port 0: a free one
         server.start()

@@ -11,6 +11,7 @@ from __future__ import annotations
 # resource-type prefix -> service; the longest matching prefix wins.
 RESOURCE_SERVICES: dict[str, str] = {
     "aws_vpc": "ec2",
+    "aws_default_": "ec2",  # aws_default_security_group, aws_default_route_table, ...
     "aws_subnet": "ec2",
     "aws_internet_gateway": "ec2",
     "aws_nat_gateway": "ec2",
@@ -19,6 +20,7 @@ RESOURCE_SERVICES: dict[str, str] = {
     "aws_security_group": "ec2",
     "aws_vpc_security_group_": "ec2",
     "aws_vpc_endpoint": "ec2",
+    "aws_flow_log": "ec2",
     "aws_lb": "elbv2",  # aws_lb, aws_lb_listener, aws_lb_target_group
     "aws_alb": "elbv2",
     "aws_ecs_": "ecs",
@@ -28,6 +30,7 @@ RESOURCE_SERVICES: dict[str, str] = {
     "aws_s3_": "s3",
     "aws_cloudwatch_log_": "logs",
     "aws_cloudwatch_metric_alarm": "cloudwatch",
+    "aws_kms_": "kms",
 }
 
 # Services the provider calls besides the ones its resources manage (account lookups).
@@ -42,6 +45,7 @@ PROVIDER_ENDPOINT_KEYS: dict[str, str] = {
     "ecs": "ecs",
     "elbv2": "elbv2",
     "iam": "iam",
+    "kms": "kms",
     "logs": "logs",
     "s3": "s3",
     "sts": "sts",

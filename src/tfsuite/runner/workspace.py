@@ -1,0 +1,301 @@
+"""A run's own Terraform working directory: a temporary copy of terraform/ with the emulator
+override, its own state and a unique name_prefix, driven through tftest.
+
+    ws = Workspace.create(toolchain, emulator, name_prefix)
+    ws.init()
+    plan = ws.plan(["examples/article.tfvars"])          # cached: same inputs, same state -> same plan
+    ws.apply(plan)
+    assert not ws.second_plan_changes()                   # converged
+    ws.destroy()
+    ws.remove()
+
+Every step is timed (ws.timings) and logged.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import logging
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import tftest
+
+from tfsuite.emulator.endpoint import ACCESS_KEY, SECRET_KEY, Emulator
+from tfsuite.paths import TERRAFORM_DIR, cache_dir
+from tfsuite.runner.names import NAME_PREFIX_RULE
+from tfsuite.runner.override import OVERRIDE_FILE, write_override
+from tfsuite.runner.plan import PendingChange, Plan
+from tfsuite.toolchain import Toolchain
+
+log = logging.getLogger(__name__)
+
+# Never copied into a run: local state, caches, lock files for another provider build, overrides.
+_NOT_COPIED = shutil.ignore_patterns(".terraform", "*.tfstate", "*.tfstate.*", ".terraform.lock.hcl",
+                                     "override.tf", "*_override.tf", "*.tfplan", "plan*.out")
+
+
+class TerraformFailed(RuntimeError):
+    """A Terraform command failed; the message carries the command and its error output."""
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    severity: str
+    summary: str
+    detail: str
+
+    def text(self) -> str:
+        return " ".join(f"{self.summary} {self.detail}".split())
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What a plan, apply or destroy is given: var files (relative to the copy), variables, targets."""
+
+    var_files: tuple[str, ...] = ()
+    variables: tuple[tuple[str, str], ...] = ()  # (name, JSON-encoded value), sorted
+    targets: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, var_files: Iterable[str] = (), variables: Mapping | None = None,
+           targets: Iterable[str] = ()) -> Inputs:
+        if isinstance(var_files, str | Path):
+            raise TypeError("var_files must be a list of paths, not a single string")
+        encoded = tuple(sorted((str(k), json.dumps(v, sort_keys=True)) for k, v in (variables or {}).items()))
+        return cls(tuple(str(f) for f in var_files), encoded, tuple(sorted(targets)))
+
+    def key(self) -> str:
+        return hashlib.sha256(repr(self).encode()).hexdigest()[:12]
+
+
+class Workspace:
+    def __init__(self, directory: Path, toolchain: Toolchain, emulator: Emulator, name_prefix: str,
+                 owns_parent: bool = True) -> None:
+        if not NAME_PREFIX_RULE.fullmatch(name_prefix):
+            raise ValueError(f"name_prefix {name_prefix!r} breaks the rule of the name_prefix variable "
+                             "(3-20 chars: lowercase letters, digits, hyphens; a letter first)")
+        self.dir = Path(directory)
+        self.toolchain = toolchain
+        self.emulator = emulator
+        self.name_prefix = name_prefix
+        self._owns_parent = owns_parent
+        self.timings: list[tuple[str, float]] = []
+        self._plans: dict[tuple[Inputs, bool, str], Plan] = {}
+        self.applied: Inputs | None = None  # what is in the state now (None: nothing applied)
+        self.tf = tftest.TerraformTest(str(self.dir), binary=str(toolchain.cli), env=self._env())
+
+    @classmethod
+    def create(cls, toolchain: Toolchain, emulator: Emulator, name_prefix: str,
+               source: Path = TERRAFORM_DIR) -> Workspace:
+        source = Path(source)
+        if not any(source.glob("*.tf")):
+            raise FileNotFoundError(f"no Terraform configuration (*.tf) in {source}")
+        parent = Path(tempfile.mkdtemp(prefix=f"tfsuite-{name_prefix}-"))
+        directory = parent / "terraform"
+        shutil.copytree(source, directory, ignore=_NOT_COPIED)
+        write_override(directory, emulator)
+        return cls(directory, toolchain, emulator, name_prefix)
+
+    def _env(self) -> dict[str, str]:
+        env = self.toolchain.env({})
+        env.update({
+            # Use the cached provider without a lock-file checksum (our copies start without a lock
+            # file): init then links the cache instead of re-installing 900 MB into it.
+            "TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE": "true",
+            "AWS_ACCESS_KEY_ID": ACCESS_KEY,
+            "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
+            "AWS_EC2_METADATA_DISABLED": "true",
+            "AWS_REGION": self.emulator.region,
+        })
+        return env
+
+    # steps ---------------------------------------------------------------------------------------
+    def init(self) -> str:
+        # Inits that share a plugin cache must not overlap: Terraform re-installs into the cache
+        # and two at once leave it empty ("still not detected in .../plugin-cache").
+        with _exclusive(self._init_lock_path()):
+            return self._run("init", "init", "-input=false", "-no-color")
+
+    def _init_lock_path(self) -> Path:
+        return Path(self.toolchain.extra.get("cache_dir") or cache_dir()) / "terraform-init.lock"
+
+    def plan(self, var_files: Iterable[str] = (), variables: Mapping | None = None,
+             targets: Iterable[str] = (), refresh: bool = True, label: str = "plan") -> Plan:
+        """Plan to a file, read it back as JSON; cached while inputs and state are unchanged."""
+        inputs = Inputs.of(var_files, variables, targets)
+        cache_key = (inputs, refresh, self._state_digest())
+        if cache_key in self._plans:
+            return self._plans[cache_key]
+        plan_file = self.dir / f"plan-{len(self._plans) + 1:02d}.out"  # one file per distinct plan
+        args = [*self._input_args(inputs), f"-out={plan_file.name}"]
+        if not refresh:
+            args.append("-refresh=false")
+        self._run(label, "plan", "-input=false", "-no-color", *args)
+        plan = self.show(plan_file)
+        plan.inputs = inputs
+        self._plans[cache_key] = plan
+        return plan
+
+    def show(self, plan_file: Path) -> Plan:
+        out = self._run("show", "show", "-no-color", "-json", Path(plan_file).name)
+        json_path = Path(plan_file).with_suffix(".json")
+        json_path.write_text(out)
+        return Plan(json.loads(out), json_path, plan_file=Path(plan_file))
+
+    def plan_diagnostics(self, var_files: Iterable[str] = (), variables: Mapping | None = None,
+                         label: str = "plan (expect failure)") -> list[Diagnostic]:
+        """Plan that is expected to fail: the error diagnostics; [] when the plan succeeded."""
+        inputs = Inputs.of(var_files, variables)
+        started = time.monotonic()
+        try:
+            # -lock=false: plans that only validate may run side by side in one copy
+            self.tf.execute_command("plan", "-input=false", "-no-color", "-json", "-refresh=false",
+                                    "-lock=false", *self._input_args(inputs))
+            return []
+        except tftest.TerraformTestError as exc:
+            return _diagnostics(str(exc.args[0]))
+        finally:
+            self._timed(label, started)
+
+    def apply(self, plan: Plan, label: str = "apply") -> str:
+        plan_file, inputs = plan.plan_file, plan.inputs
+        if plan_file is None or inputs is None or plan_file.parent != self.dir or not plan_file.exists():
+            raise ValueError("apply needs a plan made by this workspace's plan() "
+                             "(it applies the saved plan file)")
+        try:
+            return self._run(label, "apply", "-input=false", "-no-color", "-auto-approve", plan_file.name)
+        finally:
+            self.applied = inputs  # even a failed apply may have created something: destroy it
+
+    def second_plan_changes(self, label: str = "second plan") -> list[PendingChange]:
+        """What a fresh, refreshing plan with the inputs of the last apply would change ([] when the
+        configuration converged). Terraform's exit code says whether anything changes; the plan is
+        read back as JSON only to name the changes."""
+        if self.applied is None:
+            raise RuntimeError("nothing applied in this workspace yet")
+        plan_file = self.dir / "second-plan.out"
+        started = time.monotonic()
+        try:
+            result = self.tf.execute_command("plan", "-input=false", "-no-color", "-detailed-exitcode",
+                                             f"-out={plan_file.name}", *self._input_args(self.applied))
+        except tftest.TerraformTestError as exc:
+            raise TerraformFailed(_failure_message("plan", self.dir, str(exc.args[0]))) from None
+        finally:
+            self._timed(label, started)
+        if result.retcode == 0:
+            return []
+        changes = self.show(plan_file).pending_changes()
+        return changes or [PendingChange("(outputs or data sources)", ("update",), ())]
+
+    def destroy(self, label: str = "destroy", lock_timeout: str = "0s") -> str | None:
+        """Destroy what the state holds (no-op when nothing was applied). Idempotent."""
+        if self.applied is None and not self._state_has_resources():
+            return None
+        inputs = self.applied or Inputs()
+        out = self._run(label, "destroy", "-input=false", "-no-color", "-auto-approve", "-refresh=false",
+                        f"-lock-timeout={lock_timeout}",
+                        *self._input_args(Inputs(inputs.var_files, inputs.variables)))
+        self.applied = None
+        return out
+
+    def outputs(self) -> dict:
+        raw = json.loads(self._run("output", "output", "-no-color", "-json"))
+        return {name: item.get("value") for name, item in raw.items()}
+
+    def state_addresses(self) -> list[str]:
+        if not self._state_has_resources():
+            return []
+        return sorted(self._run("state list", "state", "list").split())
+
+    def remove(self) -> None:
+        """Delete the temporary copy (and its state). Call destroy() first."""
+        target = self.dir.parent if self._owns_parent else self.dir
+        shutil.rmtree(target, ignore_errors=True)
+
+    # helpers -------------------------------------------------------------------------------------
+    def _input_args(self, inputs: Inputs) -> list[str]:
+        for var_file in inputs.var_files:
+            if not (self.dir / var_file).is_file() and not Path(var_file).is_file():
+                raise FileNotFoundError(f"var file {var_file} not found in {self.dir}")
+        variables = {"name_prefix": self.name_prefix, **_decoded(inputs.variables)}  # explicit wins
+        vars_file = self.dir / f"tfsuite-{Inputs.of(variables=variables).key()}.tfvars.json"
+        vars_file.write_text(json.dumps(variables, indent=2, sort_keys=True) + "\n")
+        return [*(f"-var-file={f}" for f in inputs.var_files), f"-var-file={vars_file.name}",
+                *(f"-target={t}" for t in inputs.targets)]
+
+    def _state_digest(self) -> str:
+        state = self.dir / "terraform.tfstate"
+        return hashlib.sha256(state.read_bytes()).hexdigest() if state.exists() else "no-state"
+
+    def _state_has_resources(self) -> bool:
+        state = self.dir / "terraform.tfstate"
+        if not state.exists():
+            return False
+        try:
+            return bool(json.loads(state.read_text()).get("resources"))
+        except ValueError:
+            return True  # unreadable state: let destroy find out
+
+    def _run(self, label: str, command: str, *args: str) -> str:
+        started = time.monotonic()
+        try:
+            return self.tf.execute_command(command, *args).out
+        except tftest.TerraformTestError as exc:
+            raise TerraformFailed(_failure_message(command, self.dir, str(exc.args[0]))) from None
+        finally:
+            self._timed(label, started)
+
+    def _timed(self, label: str, started: float) -> None:
+        seconds = time.monotonic() - started
+        self.timings.append((label, seconds))
+        log.info("[%s] %s took %.1fs", self.name_prefix, label, seconds)
+
+
+@contextmanager
+def _exclusive(lock_path: Path) -> Iterator[None]:
+    """An inter-process lock (flock): held by one process at a time, released at exit even on a crash."""
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _decoded(variables: Sequence[tuple[str, str]]) -> dict:
+    return {name: json.loads(value) for name, value in variables}
+
+
+def _diagnostics(output: str) -> list[Diagnostic]:
+    found = []
+    for line in output.splitlines():
+        start = line.find("{")
+        if start < 0:
+            continue
+        try:
+            message = json.loads(line[start:])
+        except ValueError:
+            continue
+        diagnostic = message.get("diagnostic") if isinstance(message, dict) else None
+        if diagnostic and diagnostic.get("severity") == "error":
+            found.append(Diagnostic("error", diagnostic.get("summary", ""), diagnostic.get("detail", "")))
+    return found
+
+
+def _failure_message(command: str, directory: Path, output: str) -> str:
+    lines = [ln for ln in output.splitlines() if ln.strip()]
+    errors = [i for i, ln in enumerate(lines) if "Error:" in ln]
+    excerpt = lines[errors[0]:errors[0] + 40] if errors else lines[-40:]
+    return f"terraform {command} failed in {directory}:\n" + "\n".join(excerpt)
+
+
+__all__ = ["Diagnostic", "Inputs", "OVERRIDE_FILE", "TerraformFailed", "Workspace"]

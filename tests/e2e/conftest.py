@@ -1,0 +1,242 @@
+"""Fixtures of the e2e layer. The work is done by tfsuite.aws; these fixtures only give it a shape.
+
+- `emulator`, `emulator_target`: moto embedded in this process (the rehearsal and janitor tests),
+  with tfsuite.aws.moto_fixes applied.
+- `toolchain`: the bootstrap's CLI and provider mirror; a missing toolchain FAILS the tests.
+- `real_aws`: skips with "RUN_AWS_E2E not set" unless opted in; once opted in, bad settings,
+  dead credentials and a foreign account FAIL at once, with the reason. Dead credentials (or a
+  bad RUN_AWS_E2E value) stop the whole layer at its first test (an autouse session fixture).
+- `aws_e2e_report`: one real-AWS run per session (apply, predict, measure, destroy, sweep).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from tfsuite.aws.clients import AwsTarget
+from tfsuite.aws.credentials import CallerIdentity, CredentialsProblem, caller_identity
+from tfsuite.aws.e2e import E2EFailed, E2EPlan, run_e2e
+from tfsuite.aws.guards import AccountGuardRefused, check_account
+from tfsuite.aws.settings import SKIP_REASON, E2ESettings, SettingsError, opted_in, region_from_env
+from tfsuite.aws.tagging import RunIdentity
+from tfsuite.emulator.moto_server import EmbeddedMoto
+from tfsuite.toolchain import ToolchainMissing, load_toolchain
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _opted_in_runs_stop_at_once_on_dead_credentials():
+    """With RUN_AWS_E2E=1, missing or dead credentials end the whole layer within seconds, naming
+    the problem, before any emulator test spends minutes: a nightly must fail fast, never skip."""
+    try:
+        if not opted_in():
+            return
+        caller_identity(AwsTarget(region_from_env()))
+    except SettingsError as err:
+        pytest.exit(str(err), returncode=pytest.ExitCode.TESTS_FAILED)
+    except CredentialsProblem as err:
+        pytest.exit(f"RUN_AWS_E2E=1 but {err}", returncode=pytest.ExitCode.TESTS_FAILED)
+
+
+@pytest.fixture(scope="session")
+def emulator():
+    from tfsuite.aws import moto_fixes
+
+    with EmbeddedMoto() as started:
+        moto_fixes.apply()
+        yield started
+
+
+@pytest.fixture(scope="session")
+def emulator_target(emulator) -> AwsTarget:
+    return AwsTarget(emulator.region, endpoint_url=emulator.endpoint)
+
+
+@pytest.fixture(scope="session")
+def toolchain():
+    try:
+        return load_toolchain()
+    except ToolchainMissing as exc:
+        pytest.fail(f"toolchain missing: run make bootstrap ({exc})", pytrace=False)
+
+
+@dataclass(frozen=True)
+class RealAws:
+    settings: E2ESettings
+    target: AwsTarget
+    identity: CallerIdentity
+
+
+@pytest.fixture(scope="session")
+def real_aws() -> RealAws:
+    try:
+        if not opted_in():
+            pytest.skip(SKIP_REASON)
+        target = AwsTarget(region_from_env())
+        identity = caller_identity(target)  # dead credentials fail here, within seconds
+        settings = E2ESettings.for_real_aws()
+        check_account(identity.account, settings.account_ids)
+    except (SettingsError, CredentialsProblem, AccountGuardRefused) as err:
+        pytest.fail(str(err), pytrace=False)
+    return RealAws(settings, target, identity)
+
+
+@pytest.fixture(scope="session")
+def aws_e2e_report(real_aws, toolchain) -> dict:
+    plan = E2EPlan(real_aws.target, real_aws.settings, RunIdentity.new(real_aws.settings.run_id))
+    try:
+        return run_e2e(plan, toolchain).data
+    except E2EFailed as err:
+        pytest.fail(str(err), pytrace=False)
+
+
+@dataclass(frozen=True)
+class FakeSts:
+    url: str
+    code: str
+
+
+@pytest.fixture
+def rejecting_sts(request):
+    """An HTTP endpoint that answers every STS call as AWS does for rejected credentials (403)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    code = request.param
+    body = (f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code>"
+            "<Message>The security token included in the request is invalid</Message></Error>"
+            "<RequestId>e2e-test</RequestId></ErrorResponse>").encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 - http.server's naming
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            self.send_response(403)
+            self.send_header("Content-Type", "text/xml")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield FakeSts(f"http://127.0.0.1:{server.server_address[1]}", code)
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def unused_tcp_port_url() -> str:
+    """A loopback URL nothing listens on (the port is bound, then released)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+def plan_document():
+    """Build a minimal plan JSON: plan_document(("aws_vpc", {...}), ("aws_subnet", {...}, "delete"), ...)."""
+    def build(*resources) -> dict:
+        changes = []
+        for index, (resource_type, after, *rest) in enumerate(resources):
+            action = rest[0] if rest else "create"
+            unknown = rest[1] if len(rest) > 1 else {}
+            changes.append({"address": f"{resource_type}.r{index}", "mode": "managed", "type": resource_type,
+                            "name": f"r{index}", "change": {"actions": [action], "after": after,
+                                                            "after_unknown": unknown}})
+        return {"format_version": "1.2", "resource_changes": changes}
+    return build
+
+
+@pytest.fixture
+def leaked_run(emulator_target):
+    """Build a suite-tagged stack with boto3, as a run that died mid-way leaves it:
+    leaked_run(run=None, tags=None) -> SampleStack."""
+    from tfsuite.aws.sample_stack import build_sample_stack
+
+    def build(run: RunIdentity | None = None, tags: dict | None = None):
+        return build_sample_stack(emulator_target, run or RunIdentity.new(), tags=tags)
+    return build
+
+
+@pytest.fixture
+def e2e_subprocess(emulator, tmp_path):
+    """Start `python -m tfsuite.aws.e2e` against the emulator in its own process group:
+    e2e_subprocess(run_id) -> RunningFlow. Whatever still runs at teardown is killed."""
+    import os
+    import subprocess
+    import sys
+
+    from tfsuite.paths import REPO_ROOT
+
+    started: list[RunningFlow] = []
+
+    def start(run_id: str) -> RunningFlow:
+        report, log = tmp_path / f"{run_id}.json", tmp_path / f"{run_id}.log"
+        with log.open("w") as out:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "tfsuite.aws.e2e", "--emulator-endpoint", emulator.endpoint,
+                 "--region", emulator.region, "--run-id", run_id, "--report", str(report)],
+                env={**os.environ, "PYTHONPATH": str(REPO_ROOT / "src")}, stdout=out,
+                stderr=subprocess.STDOUT, start_new_session=True)
+        flow = RunningFlow(process, report, log)
+        started.append(flow)
+        return flow
+
+    yield start
+    for flow in started:
+        flow.kill_group()
+
+
+@dataclass
+class RunningFlow:
+    process: object  # subprocess.Popen
+    report: object  # Path of its JSON report
+    log: object  # Path of its output
+
+    def output(self) -> str:
+        return self.log.read_text() if self.log.exists() else ""
+
+    def kill_group(self) -> None:
+        import os
+        import signal
+
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=30)
+
+    def wait_until(self, condition, *, timeout: float, what: str):
+        """Poll `condition()` until it returns something truthy; fail at once if the process ends first."""
+        from tenacity import RetryError, Retrying, retry_if_result, stop_after_delay, wait_fixed
+
+        def attempt():
+            if self.process.poll() is not None:
+                pytest.fail(f"the e2e run exited ({self.process.returncode}) before {what}:\n"
+                            f"{self.output()[-3000:]}", pytrace=False)
+            return condition()
+
+        polling = Retrying(stop=stop_after_delay(timeout), wait=wait_fixed(0.2),
+                           retry=retry_if_result(lambda found: not found))
+        try:
+            return polling(attempt)
+        except RetryError:
+            pytest.fail(f"no {what} after {timeout:.0f}s:\n{self.output()[-3000:]}", pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def rehearsal(emulator, emulator_target, toolchain) -> dict:
+    """The whole e2e flow on the emulator, once per module; its report (also in reports/e2e-emulator.json)."""
+    from tfsuite.aws.e2e import EMULATOR_ACCOUNT_IDS
+
+    settings = E2ESettings.for_emulator(",".join(EMULATOR_ACCOUNT_IDS), region=emulator.region)
+    plan = E2EPlan(emulator_target, settings, RunIdentity.new(), emulator, sweep_retry_seconds=60)
+    try:
+        return run_e2e(plan, toolchain).data
+    except E2EFailed as err:
+        pytest.fail(str(err), pytrace=False)

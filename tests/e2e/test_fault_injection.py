@@ -1,0 +1,66 @@
+"""A run that dies in the middle of apply leaves nothing behind once the janitor has run.
+
+The e2e flow runs as a subprocess against the embedded emulator; once its VPC exists (apply is
+under way) it is stopped: by SIGTERM (what CI does when it cancels a job: the run destroys what it
+made) or by SIGKILL of its whole process group (nothing can clean up: the janitor must).
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from tfsuite.aws.deleters import Clients
+from tfsuite.aws.inventory import discover
+from tfsuite.aws.tagging import TAG_RUN_ID, RunIdentity
+from tfsuite.emulator.leftovers import leftovers
+from tfsuite.paths import REPO_ROOT
+
+pytestmark = pytest.mark.usefixtures("toolchain")  # the flow subprocess runs Terraform
+
+
+def vpc_of_run(emulator_target, run_id: str) -> list:
+    tagged = [{"Name": f"tag:{TAG_RUN_ID}", "Values": [run_id]}]
+    return emulator_target.client("ec2").describe_vpcs(Filters=tagged)["Vpcs"]
+
+
+def run_janitor(emulator, run_id: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "tfsuite.aws.janitor", "--endpoint-url", emulator.endpoint, "--region",
+         emulator.region, "--older-than-hours", "0", "--run-id", run_id, "--retry-seconds", "60"],
+        capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(REPO_ROOT / "src")})
+
+
+def test_sigterm_in_the_middle_of_apply_destroys_and_the_janitor_leaves_nothing(emulator, emulator_target,
+                                                                                 e2e_subprocess):
+    run_id = RunIdentity.new().run_id
+    flow = e2e_subprocess(run_id)
+    flow.wait_until(lambda: vpc_of_run(emulator_target, run_id), timeout=150, what="VPC of the run")
+    flow.process.send_signal(signal.SIGTERM)
+    assert flow.process.wait(timeout=240) == 128 + signal.SIGTERM, flow.output()[-3000:]
+
+    report = json.loads(flow.report.read_text())
+    assert report["outcome"] == "interrupted by SIGTERM" and report["cleanup_problems"] == []
+    assert any(step["name"] == "apply" and step["status"] == "failed" for step in report["steps"])
+    janitor = run_janitor(emulator, run_id)
+    assert janitor.returncode == 0, janitor.stdout + janitor.stderr
+    assert leftovers(emulator, run_id) == {}
+    assert discover(Clients(emulator_target), run_id=run_id) == []
+
+
+def test_a_run_killed_in_the_middle_of_apply_is_cleaned_up_by_the_janitor(emulator, emulator_target,
+                                                                          e2e_subprocess):
+    run_id = RunIdentity.new().run_id
+    flow = e2e_subprocess(run_id)
+    flow.wait_until(lambda: vpc_of_run(emulator_target, run_id), timeout=150, what="VPC of the run")
+    flow.kill_group()  # SIGKILL to the run and its Terraform: no cleanup of its own
+
+    assert discover(Clients(emulator_target), run_id=run_id), "the killed run left nothing to clean up"
+    janitor = run_janitor(emulator, run_id)
+    assert janitor.returncode == 0, janitor.stdout + janitor.stderr
+    assert "deleted       vpc " in janitor.stdout
+    assert leftovers(emulator, run_id) == {}
+    assert discover(Clients(emulator_target), run_id=run_id) == []
