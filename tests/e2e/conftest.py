@@ -5,7 +5,7 @@
 - `toolchain`: the bootstrap's CLI and provider mirror; a missing toolchain FAILS the tests.
 - `real_aws`: skips with "RUN_AWS_E2E not set" unless opted in; once opted in, bad settings,
   dead credentials and a foreign account FAIL at once, with the reason. Dead credentials (or a
-  bad RUN_AWS_E2E value) stop the whole layer at its first test (an autouse session fixture).
+  bad RUN_AWS_E2E value) stop the whole layer before its first test (pytest_runtestloop below).
 - `aws_e2e_report`: one real-AWS run per session (apply, predict, measure, destroy, sweep).
 """
 
@@ -25,10 +25,13 @@ from tfsuite.emulator.moto_server import EmbeddedMoto
 from tfsuite.toolchain import ToolchainMissing, load_toolchain
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _opted_in_runs_stop_at_once_on_dead_credentials():
-    """With RUN_AWS_E2E=1, missing or dead credentials end the whole layer within seconds, naming
-    the problem, before any emulator test spends minutes: a nightly must fail fast, never skip."""
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtestloop(session: pytest.Session) -> None:
+    """With RUN_AWS_E2E=1, missing or dead credentials end the layer before any test runs, within
+    seconds and naming the problem: a nightly must fail fast, never skip. (Checked once, by the
+    xdist controller or the single process; the layer summary is still written.)"""
+    if hasattr(session.config, "workerinput"):
+        return
     try:
         if not opted_in():
             return

@@ -9,8 +9,9 @@ from tfsuite.aws.credentials import CredentialsProblem, caller_identity
 
 
 def test_the_credentials_check_uses_short_timeouts_and_at_most_two_attempts():
+    AwsTarget("eu-west-1", endpoint_url="http://127.0.0.1:9").client("sts", config=FAST_FAIL)  # botocore reads it
     assert FAST_FAIL.connect_timeout <= 5 and FAST_FAIL.read_timeout <= 10
-    assert FAST_FAIL.retries["max_attempts"] <= 2
+    assert FAST_FAIL.retries == {"total_max_attempts": 2, "mode": "standard"}
 
 
 def test_the_emulator_answers_with_its_account(emulator_target):

@@ -131,7 +131,8 @@ def bucket(embedded_moto):
 
     yield s3, name, set_policy
     s3.delete_bucket_policy(Bucket=name)
-    for version in s3.list_object_versions(Bucket=name).get("Versions", []):
+    listed = s3.list_object_versions(Bucket=name)
+    for version in listed.get("Versions", []) + listed.get("DeleteMarkers", []):
         s3.delete_object(Bucket=name, Key=version["Key"], VersionId=version["VersionId"])
     s3.delete_bucket(Bucket=name)
 
@@ -182,3 +183,15 @@ def test_rule_that_references_a_group_keeps_its_description(embedded_moto):
     assert [(r["ReferencedGroupInfo"]["GroupId"], r.get("Description")) for r in ingress] == [
         (alb, "REST port from the load balancer")]
     assert "UserId" not in ingress[0]["ReferencedGroupInfo"]  # same account: read back as configured
+
+
+def test_deleting_a_key_with_a_delete_marker_in_a_suspended_bucket_works(bucket):
+    s3, name, _ = bucket
+    s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_object(Bucket=name, Key="k", Body=b"x")
+    s3.delete_object(Bucket=name, Key="k")  # leaves a delete marker
+    s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Suspended"})
+
+    deleted = s3.delete_object(Bucket=name, Key="k")
+
+    assert deleted["ResponseMetadata"]["HTTPStatusCode"] == 204
