@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 import boto3
 from botocore.config import Config
 
-FAST_FAIL = Config(connect_timeout=5, read_timeout=10, retries={"max_attempts": 2, "mode": "standard"})
-WORK = Config(connect_timeout=10, read_timeout=60, retries={"max_attempts": 5, "mode": "standard"})
+# total_max_attempts counts the first call too; botocore reads "max_attempts" as the number of
+# retries (and rewrites the dict in place), so it is not used here.
+FAST_FAIL = Config(connect_timeout=5, read_timeout=10, retries={"total_max_attempts": 2, "mode": "standard"})
+WORK = Config(connect_timeout=10, read_timeout=60, retries={"total_max_attempts": 5, "mode": "standard"})
 EMULATOR_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 
 

@@ -36,6 +36,10 @@ Each fix names the gap it closes (FIELD-NOTES §3) and has its own test
    spurious diff on every plan after apply.
    Fix: DescribeSecurityGroupRules leaves UserId out of ReferencedGroupInfo when the referenced
    group is in the caller's own account (DescribeSecurityGroups still lists it).
+8. S3 DeleteObject on a bucket whose versioning is Suspended disposes of every version of the key,
+   delete markers included, and moto's delete markers have no dispose(): HTTP 500, and the
+   provider retries a destroy for minutes (an interrupted apply can leave a bucket that way).
+   Fix: delete markers get a dispose() that does nothing (they hold no data).
 
 apply() is idempotent: calling it twice patches once.
 """
@@ -53,7 +57,7 @@ from moto.core.exceptions import JsonRESTError
 from moto.ec2.models.security_groups import SecurityGroupRule
 from moto.ecs.responses import EC2ContainerServiceResponse
 from moto.iam.access_control import IAMPolicy, PermissionResult
-from moto.s3.models import FakeBucket
+from moto.s3.models import FakeBucket, FakeDeleteMarker
 from moto.s3.responses import S3Response
 
 _APPLIED_MARK = "_tfsuite_compat_applied"
@@ -238,6 +242,13 @@ def _patch_same_account_references() -> None:
     SecurityGroupRule.referenced_group_info = property(_referenced_group_info)
 
 
+# 8. delete markers in a Suspended bucket -------------------------------------------------------------
+
+def _patch_delete_marker_dispose() -> None:
+    if not hasattr(FakeDeleteMarker, "dispose"):  # a moto release that has it needs no fix
+        FakeDeleteMarker.dispose = lambda self, garbage=False: None
+
+
 def apply() -> None:
     """Close every gap above, once per process."""
     if getattr(ApplicationAutoScalingResponse, _APPLIED_MARK, False):
@@ -249,4 +260,5 @@ def apply() -> None:
     _patch_bucket_creation_tags()
     _patch_group_rule_descriptions()
     _patch_same_account_references()
+    _patch_delete_marker_dispose()
     setattr(ApplicationAutoScalingResponse, _APPLIED_MARK, True)

@@ -37,6 +37,8 @@ class Toolchain:
             "TF_IN_AUTOMATION": "1",
             "TF_INPUT": "0",
             "CHECKPOINT_DISABLE": "1",
+            # our lock files are made in temporary copies from the mirror, never from the registry
+            "TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE": "true",
         })
         return env
 
