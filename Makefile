@@ -35,8 +35,9 @@ test: bootstrap ## every layer, then a table of passed/skipped/failed per layer 
 $(LAYERS): bootstrap ## run one layer: make unit, make integration, ...
 	@$(RUN) -m tfsuite.layers --tox "$(TOX)" $@
 
-janitor: bootstrap ## find and destroy suite-tagged AWS resources older than HOURS (DRY_RUN=1 to list only)
-	@$(RUN) -m tfsuite.aws.janitor --older-than-hours $(or $(HOURS),6) $(if $(filter 1,$(DRY_RUN)),--dry-run,)
+janitor: $(VENV)/.stamp ## find and destroy suite-tagged AWS resources older than HOURS (DRY_RUN=1 to list only)
+	@$(TOX) exec -e e2e -- python -m tfsuite.aws.janitor --older-than-hours $(or $(HOURS),6) \
+	  $(if $(filter 1,$(DRY_RUN)),--dry-run,)
 
 clean: ## remove .venv, reports and per-checkout state (caches outside the checkout are kept)
 	rm -rf $(VENV) reports .tfsuite .pytest_cache .ruff_cache

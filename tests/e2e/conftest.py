@@ -1,7 +1,6 @@
 """Fixtures of the e2e layer. The work is done by tfsuite.aws; these fixtures only give it a shape.
 
-- `emulator`, `emulator_target`: moto embedded in this process (the rehearsal and janitor tests),
-  with tfsuite.aws.moto_fixes applied.
+- `emulator`, `emulator_target`: moto embedded in this process (the rehearsal and janitor tests).
 - `toolchain`: the bootstrap's CLI and provider mirror; a missing toolchain FAILS the tests.
 - `real_aws`: skips with "RUN_AWS_E2E not set" unless opted in; once opted in, bad settings,
   dead credentials and a foreign account FAIL at once, with the reason. Dead credentials (or a
@@ -44,10 +43,7 @@ def pytest_runtestloop(session: pytest.Session) -> None:
 
 @pytest.fixture(scope="session")
 def emulator():
-    from tfsuite.aws import moto_fixes
-
     with EmbeddedMoto() as started:
-        moto_fixes.apply()
         yield started
 
 
@@ -188,13 +184,14 @@ def e2e_subprocess(emulator, tmp_path):
                  "--region", emulator.region, "--run-id", run_id, "--report", str(report)],
                 env={**os.environ, "PYTHONPATH": str(REPO_ROOT / "src")}, stdout=out,
                 stderr=subprocess.STDOUT, start_new_session=True)
-        flow = RunningFlow(process, report, log)
+        flow = RunningFlow(process, report, log, run_id)
         started.append(flow)
         return flow
 
     yield start
     for flow in started:
         flow.kill_group()
+        flow.remove_working_copies()
 
 
 @dataclass
@@ -202,6 +199,7 @@ class RunningFlow:
     process: object  # subprocess.Popen
     report: object  # Path of its JSON report
     log: object  # Path of its output
+    run_id: str
 
     def output(self) -> str:
         return self.log.read_text() if self.log.exists() else ""
@@ -213,6 +211,15 @@ class RunningFlow:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=30)
+
+    def remove_working_copies(self) -> None:
+        """A killed run cannot remove its temporary copy of terraform/ (tfsuite-<run id>-*)."""
+        import shutil
+        import tempfile
+        from pathlib import Path
+
+        for leftover in Path(tempfile.gettempdir()).glob(f"tfsuite-{self.run_id}-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
 
     def wait_until(self, condition, *, timeout: float, what: str):
         """Poll `condition()` until it returns something truthy; fail at once if the process ends first."""
