@@ -7,8 +7,6 @@ environment (tftest starts the CLI with os.environ plus the toolchain's variable
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,7 +14,7 @@ from pathlib import Path
 from tfsuite.emulator.endpoint import Emulator
 from tfsuite.paths import TERRAFORM_DIR
 from tfsuite.runner.guard import GUARD
-from tfsuite.runner.workspace import _NOT_COPIED, Workspace  # the runner's copy rules, kept in one place
+from tfsuite.runner.workspace import Workspace, copy_configuration
 from tfsuite.toolchain import Toolchain
 
 
@@ -28,13 +26,7 @@ class RealAwsWorkspace(Workspace):
     @classmethod
     def create_for_aws(cls, toolchain: Toolchain, region: str, name_prefix: str,
                        source: Path = TERRAFORM_DIR) -> RealAwsWorkspace:
-        source = Path(source)
-        if not any(source.glob("*.tf")):
-            raise FileNotFoundError(f"no Terraform configuration (*.tf) in {source}")
-        parent = Path(tempfile.mkdtemp(prefix=f"tfsuite-{name_prefix}-"))
-        directory = parent / "terraform"
-        shutil.copytree(source, directory, ignore=_NOT_COPIED)
-        return cls(directory, toolchain, region, name_prefix)
+        return cls(copy_configuration(source, name_prefix), toolchain, region, name_prefix)
 
     def _env(self) -> dict[str, str]:
         env = self.toolchain.env({})

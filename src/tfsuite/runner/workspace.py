@@ -42,6 +42,17 @@ _NOT_COPIED = shutil.ignore_patterns(".terraform", "*.tfstate", "*.tfstate.*", "
                                      "override.tf", "*_override.tf", "*.tfplan", "plan*.out")
 
 
+def copy_configuration(source: Path, name_prefix: str) -> Path:
+    """A fresh temporary copy of the configuration, without state, caches, locks or overrides."""
+    source = Path(source)
+    if not any(source.glob("*.tf")):
+        raise FileNotFoundError(f"no Terraform configuration (*.tf) in {source}")
+    parent = Path(tempfile.mkdtemp(prefix=f"tfsuite-{name_prefix}-"))
+    directory = parent / "terraform"
+    shutil.copytree(source, directory, ignore=_NOT_COPIED)
+    return directory
+
+
 class TerraformFailed(RuntimeError):
     """A Terraform command failed; the message carries the command and its error output."""
 
@@ -95,12 +106,7 @@ class Workspace:
     @classmethod
     def create(cls, toolchain: Toolchain, emulator: Emulator, name_prefix: str,
                source: Path = TERRAFORM_DIR) -> Workspace:
-        source = Path(source)
-        if not any(source.glob("*.tf")):
-            raise FileNotFoundError(f"no Terraform configuration (*.tf) in {source}")
-        parent = Path(tempfile.mkdtemp(prefix=f"tfsuite-{name_prefix}-"))
-        directory = parent / "terraform"
-        shutil.copytree(source, directory, ignore=_NOT_COPIED)
+        directory = copy_configuration(source, name_prefix)
         write_override(directory, emulator)
         return cls(directory, toolchain, emulator, name_prefix)
 
