@@ -36,7 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     layers = parse_layers(args.layers)
     required = [x for x in args.require.split(",") if x]
-    parse_layers(required) if required else None
+    if required:
+        parse_layers(required)
     for layer in layers:
         reporting.summary_path(layer).unlink(missing_ok=True)
     timings = {}
