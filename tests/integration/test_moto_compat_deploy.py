@@ -1,0 +1,129 @@
+"""The gaps closed by tfsuite.emulator.moto_compat_deploy, shown through boto3 against the embedded
+server, and their canaries: each canary asserts what upstream moto offers and is expected to fail
+(xfail strict) until a moto release closes the gap; then it passes, fails the suite, and the
+patch goes."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from botocore.exceptions import ClientError
+
+from tfsuite.emulator import moto_compat_deploy
+
+SECRET = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:ecr-pullthroughcache/dockerhub-AbCdEf"
+
+
+@pytest.mark.xfail(strict=True, reason="moto 5.2.x CreateService drops deploymentConfiguration (patch 9)")
+def test_canary_upstream_create_service_keeps_the_deployment_configuration():
+    assert moto_compat_deploy.UPSTREAM_CREATE_SERVICE_TAKES_DEPLOYMENT_CONFIGURATION
+
+
+@pytest.mark.xfail(strict=True, reason="moto 5.2.x has no ECR pull through cache rules (patch 10)")
+def test_canary_upstream_implements_pull_through_cache_rules():
+    assert moto_compat_deploy.UPSTREAM_HAS_PULL_THROUGH_CACHE_RULES
+
+
+@pytest.fixture
+def new_service(embedded_moto):
+    """create(**extra) makes a throw-away Fargate service and returns (ecs client, cluster, name)."""
+    ec2, ecs = embedded_moto.client("ec2"), embedded_moto.client("ecs")
+    name = f"compat-{uuid.uuid4().hex[:8]}"
+    vpc = ec2.create_vpc(CidrBlock="10.7.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.7.1.0/24")["Subnet"]["SubnetId"]
+    group = ec2.create_security_group(GroupName=name, Description="compat", VpcId=vpc)["GroupId"]
+    ecs.create_cluster(clusterName=name)
+    ecs.register_task_definition(family=name, requiresCompatibilities=["FARGATE"], networkMode="awsvpc",
+                                 cpu="256", memory="512",
+                                 containerDefinitions=[{"name": "app", "image": "busybox:1.36"}])
+
+    def create(**extra):
+        ecs.create_service(cluster=name, serviceName=name, taskDefinition=name, desiredCount=1,
+                           launchType="FARGATE", **extra, networkConfiguration={
+                               "awsvpcConfiguration": {"subnets": [subnet], "securityGroups": [group]}})
+        return ecs, name, name
+
+    yield create
+    ecs.delete_service(cluster=name, service=name, force=True)
+    ecs.delete_cluster(cluster=name)
+
+
+def test_create_service_keeps_the_circuit_breaker_and_the_alarms(new_service):
+    configuration = {"deploymentCircuitBreaker": {"enable": True, "rollback": True},
+                     "alarms": {"alarmNames": ["t-unhealthy-hosts"], "enable": True, "rollback": True},
+                     "maximumPercent": 200, "minimumHealthyPercent": 100}
+    ecs, cluster, name = new_service(deploymentConfiguration=configuration)
+
+    described = ecs.describe_services(cluster=cluster, services=[name])["services"][0]
+
+    assert described["deploymentConfiguration"] == configuration
+
+
+def test_create_service_without_a_deployment_configuration_still_works(new_service):
+    ecs, cluster, name = new_service()
+
+    described = ecs.describe_services(cluster=cluster, services=[name])["services"][0]
+
+    assert described["serviceName"] == name
+
+
+@pytest.fixture
+def ecr(embedded_moto):
+    client, prefixes = embedded_moto.client("ecr"), []
+
+    def create(**extra):
+        prefix = f"compat-{uuid.uuid4().hex[:8]}"
+        prefixes.append(prefix)
+        client.create_pull_through_cache_rule(ecrRepositoryPrefix=prefix, upstreamRegistryUrl="registry-1.docker.io",
+                                              **extra)
+        return prefix
+
+    yield client, create
+    for prefix in prefixes:
+        try:
+            client.delete_pull_through_cache_rule(ecrRepositoryPrefix=prefix)
+        except client.exceptions.PullThroughCacheRuleNotFoundException:
+            pass
+
+
+def test_pull_through_cache_rule_reads_back_as_created(ecr):
+    client, create = ecr
+    prefix = create(credentialArn=SECRET)
+
+    (rule,) = client.describe_pull_through_cache_rules(ecrRepositoryPrefixes=[prefix])["pullThroughCacheRules"]
+
+    assert (rule["ecrRepositoryPrefix"], rule["upstreamRegistryUrl"], rule["credentialArn"]) == (
+        prefix, "registry-1.docker.io", SECRET)
+    assert rule["registryId"] == client.describe_registry()["registryId"]
+
+
+def test_pull_through_cache_rule_is_unique_per_prefix(ecr):
+    client, create = ecr
+    prefix = create(credentialArn=SECRET)
+
+    with pytest.raises(ClientError) as raised:
+        client.create_pull_through_cache_rule(ecrRepositoryPrefix=prefix, upstreamRegistryUrl="registry-1.docker.io")
+
+    assert raised.value.response["Error"]["Code"] == "PullThroughCacheRuleAlreadyExistsException"
+
+
+def test_deleted_pull_through_cache_rule_is_not_found(ecr):
+    client, create = ecr
+    prefix = create(credentialArn=SECRET)
+
+    client.delete_pull_through_cache_rule(ecrRepositoryPrefix=prefix)
+
+    with pytest.raises(client.exceptions.PullThroughCacheRuleNotFoundException):
+        client.describe_pull_through_cache_rules(ecrRepositoryPrefixes=[prefix])
+
+
+def test_pull_through_cache_rule_credential_can_be_updated(ecr):
+    client, create = ecr
+    prefix = create(credentialArn=SECRET)
+    rotated = SECRET.replace("AbCdEf", "GhIjKl")
+
+    client.update_pull_through_cache_rule(ecrRepositoryPrefix=prefix, credentialArn=rotated)
+
+    (rule,) = client.describe_pull_through_cache_rules(ecrRepositoryPrefixes=[prefix])["pullThroughCacheRules"]
+    assert rule["credentialArn"] == rotated
