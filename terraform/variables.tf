@@ -114,7 +114,7 @@ variable "alb_internal" {
 }
 
 variable "listener_port" {
-  description = "Port the load balancer listens on (HTTP). Requests are forwarded to TF Serving's REST port 8501."
+  description = "Port the load balancer listens on (HTTP, or HTTPS when certificate_arn is set). Requests are forwarded to TF Serving's REST port 8501."
   type        = number
   default     = 9000
   nullable    = false
@@ -312,7 +312,7 @@ variable "task_memory" {
 }
 
 variable "desired_count" {
-  description = "Number of TF Serving tasks the service runs (the starting point when autoscaling is on)."
+  description = "Number of TF Serving tasks the service starts with. Later changes are not applied to the running service (the scaler, or an operator with `aws ecs update-service --desired-count`, owns the count after creation), so an apply never undoes a scale-out."
   type        = number
   default     = 1
   nullable    = false
