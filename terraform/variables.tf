@@ -478,3 +478,15 @@ variable "dockerhub_credential_arn" {
     error_message = "The dockerhub_credential_arn must be the ARN of a Secrets Manager secret whose name starts with \"ecr-pullthroughcache/\" (ECR's rule for pull through cache credentials), for example \"arn:aws:secretsmanager:eu-west-1:111122223333:secret:ecr-pullthroughcache/dockerhub-AbCdEf\", or null."
   }
 }
+
+variable "model_writer_arns" {
+  description = "IAM role or user ARNs (the role, not an assumed-role session) that alone may put or delete objects in the model bucket; a bucket policy denies writes to everyone else. Must include the identity running Terraform when model_local_path or force_destroy_bucket is set. Empty (default): no such restriction beyond IAM."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for arn in var.model_writer_arns : can(regex("^arn:aws[a-zA-Z-]*:iam::[0-9]{12}:(role|user)/[A-Za-z0-9+=,.@_/-]+$", arn))])
+    error_message = "Every entry of model_writer_arns must be an IAM role or user ARN such as \"arn:aws:iam::111122223333:role/model-publisher\" (no wildcards, no assumed-role session ARNs)."
+  }
+}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from tfsuite.static import contract as c
-from tfsuite.static.expressions import reference, resolve
+from tfsuite.static.expressions import mentions, objects, reference, resolve
 from tfsuite.static.hcl import Block, Config
 from tfsuite.static.promises import promise, required
 
@@ -74,3 +74,25 @@ def target_group_replacement(config: Config):
             if reference(group.get(argument)) != f"local.{source}.{argument}":
                 yield group.address, (f"{argument} is {group.get(argument)!r}, not local.{source}.{argument}: "
                                       "a change to it would keep the name and collide with the old group")
+
+
+@promise("bucket-writers", "With var.model_writer_arns set, the model bucket policy denies putting and deleting "
+                           "objects (and object versions) to every principal not listed")
+def bucket_writers(config: Config):
+    if "model_writer_arns" not in config.variables():
+        yield "variable.model_writer_arns", "is missing (no way to restrict who may change the models)"
+        return
+    statements = [s for b in config.resources("aws_s3_bucket_policy")
+                  for s in objects(config, b.get("policy")) if s.get("Effect") == "Deny"]
+    guarded = [s for s in statements if mentions(s.get("Condition"), "var.model_writer_arns")]
+    if not guarded:
+        yield "aws_s3_bucket_policy.models", "no Deny statement is conditioned on var.model_writer_arns"
+    for statement in guarded:
+        condition = statement.get("Condition") or {}
+        if "aws:PrincipalArn" not in str(condition.get("ArnNotEquals", condition.get("ArnNotLike", ""))):
+            yield "aws_s3_bucket_policy.models", "the writers' Deny does not test aws:PrincipalArn with ArnNotEquals/ArnNotLike"
+        actions = statement.get("Action")
+        missing = {"s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"} - set(
+            actions if isinstance(actions, list) else [actions])
+        if missing:
+            yield "aws_s3_bucket_policy.models", f"the writers' Deny leaves {sorted(missing)} open"
