@@ -55,8 +55,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     config.stash[APPLY_NEEDED] = {variant(item) for item in ours if uses(item, "applied")}
     # per variant: the deployment's plan tests (which start the apply), the rest, then the applied
     # (whatever file they are in), the destroy last
-    ours.sort(key=lambda item: (variant(item) != "default", uses(item, "applied"),
-                                getattr(item, "originalname", item.name).startswith("test_destroy"), not uses(item, "deployment")))
+    def destroys(item: pytest.Item) -> bool:
+        return getattr(item, "originalname", item.name).startswith("test_destroy")
+
+    ours.sort(key=lambda item: (variant(item) != "default", uses(item, "applied"), destroys(item),
+                                not uses(item, "deployment")))
     moved = set(ours)
     items[:] = [item for item in items if item not in moved] + ours
 

@@ -133,7 +133,8 @@ def _cost_allowlist(environ: Mapping[str, str]) -> Path:
     path = DEFAULT_ALLOWLIST.with_name(f"cost_allowlist.{name}.yaml" if _PROFILE.match(name) else "-")
     if not path.is_file():
         raise SettingsError(f"E2E_COST_ALLOWLIST={name!r} names no allowlist: expected a file "
-                            f"cost_allowlist.<name>.yaml (name of letters, digits, _ and -) next to {DEFAULT_ALLOWLIST}")
+                            "cost_allowlist.<name>.yaml (name of letters, digits, _ and -) next to "
+                            f"{DEFAULT_ALLOWLIST}")
     return path
 
 

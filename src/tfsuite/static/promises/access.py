@@ -46,8 +46,9 @@ def alb_ingress(config: Config):
             yield rule.address, "source is not each.value over var.allowed_cidr_blocks"
         ports = {key: reference(rule.get(key)) for key in ("from_port", "to_port")}
         if set(ports.values()) not in ({"var.listener_port"}, {"var.grpc_listener_port"}):
-            for key, port in ports.items():
-                yield rule.address, f"{key} is {rule.get(key)!r}, expected var.listener_port (or var.grpc_listener_port)"
+            for key in ports:
+                yield rule.address, (f"{key} is {rule.get(key)!r}, expected var.listener_port "
+                                     "(or var.grpc_listener_port)")
         for key in ("cidr_ipv6", "prefix_list_id", "referenced_security_group_id"):
             if rule.get(key) is not None:
                 yield rule.address, f"also admits {key} = {rule.get(key)!r}"
@@ -69,7 +70,8 @@ def tasks_ingress(config: Config):
     if not rules:
         yield "aws_vpc_security_group_ingress_rule.tasks_from_alb", "no ingress rule on the tasks security group"
     elif not any(resolve(config, rule.get("from_port")) == c.REST_PORT for rule in rules):
-        yield "aws_vpc_security_group_ingress_rule.tasks_from_alb", f"no ingress rule admits the REST port {c.REST_PORT}"
+        yield ("aws_vpc_security_group_ingress_rule.tasks_from_alb",
+               f"no ingress rule admits the REST port {c.REST_PORT}")
     for rule in rules:
         if reference(rule.get("referenced_security_group_id")) != "aws_security_group.alb.id":
             yield rule.address, "source is not referenced_security_group_id = aws_security_group.alb.id"

@@ -32,7 +32,8 @@ def scaled_count_kept(config: Config):
     ignored = _lifecycle(service).get("ignore_changes") or []
     ignored = ignored if isinstance(ignored, list) else [ignored]
     if not any(str(item).strip("${}") in ("desired_count", "all") for item in ignored):
-        yield service.address, "lifecycle.ignore_changes does not list desired_count: every apply resets the scaler's count"
+        yield service.address, ("lifecycle.ignore_changes does not list desired_count: every apply resets "
+                                "the scaler's count")
 
 
 @promise("deployment-rollback", "A failed ECS deployment rolls back: the circuit breaker is on with rollback, "
@@ -90,7 +91,8 @@ def bucket_writers(config: Config):
     for statement in guarded:
         condition = statement.get("Condition") or {}
         if "aws:PrincipalArn" not in str(condition.get("ArnNotEquals", condition.get("ArnNotLike", ""))):
-            yield "aws_s3_bucket_policy.models", "the writers' Deny does not test aws:PrincipalArn with ArnNotEquals/ArnNotLike"
+            yield "aws_s3_bucket_policy.models", ("the writers' Deny does not test aws:PrincipalArn with "
+                                                  "ArnNotEquals/ArnNotLike")
         actions = statement.get("Action")
         missing = {"s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"} - set(
             actions if isinstance(actions, list) else [actions])
