@@ -33,7 +33,7 @@ locals {
 }
 
 resource "aws_cloudwatch_metric_alarm" "deployment" {
-  for_each = var.deployment_alarms_enabled ? local.deployment_alarms : {}
+  for_each = { for suffix, alarm in local.deployment_alarms : suffix => alarm if var.deployment_alarms_enabled }
 
   alarm_name          = "${var.name_prefix}-${each.key}"
   alarm_description   = each.value.description
@@ -48,10 +48,12 @@ resource "aws_cloudwatch_metric_alarm" "deployment" {
   # No requests means no 5XX: missing data is not a failure.
   treat_missing_data = "notBreaching"
 
-  dimensions = merge(
-    { LoadBalancer = aws_lb.tfserving.arn_suffix },
-    each.value.per_target ? { TargetGroup = aws_lb_target_group.tfserving.arn_suffix } : {},
-  )
+  dimensions = {
+    for name, value in {
+      LoadBalancer = aws_lb.tfserving.arn_suffix
+      TargetGroup  = aws_lb_target_group.tfserving.arn_suffix
+    } : name => value if name == "LoadBalancer" || each.value.per_target
+  }
 
   alarm_actions = local.alarm_actions
   ok_actions    = local.alarm_actions

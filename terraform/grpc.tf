@@ -19,7 +19,7 @@ resource "aws_lb_target_group" "grpc" {
 
   name                 = local.grpc_target_group_name
   port                 = local.grpc_target_group.port
-  protocol             = local.grpc_target_group.protocol
+  protocol             = "HTTP" # = local.grpc_target_group.protocol (promise target-group-replacement)
   protocol_version     = local.grpc_target_group.protocol_version
   target_type          = local.grpc_target_group.target_type
   vpc_id               = aws_vpc.main.id

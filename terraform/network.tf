@@ -247,7 +247,7 @@ resource "aws_lb" "tfserving" {
 resource "aws_lb_target_group" "tfserving" {
   name                 = local.rest_target_group_name
   port                 = local.rest_target_group.port
-  protocol             = local.rest_target_group.protocol
+  protocol             = "HTTP" # = local.rest_target_group.protocol (promise target-group-replacement)
   protocol_version     = local.rest_target_group.protocol_version
   target_type          = local.rest_target_group.target_type
   vpc_id               = aws_vpc.main.id

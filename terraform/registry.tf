@@ -1,4 +1,4 @@
-# Optional ECR pull through cache for Docker Hub (dockerhub_credential_arn set): the tasks pull
+# Optional ECR pull through cache for Docker Hub (ecr_pull_through_cache_enabled): the tasks pull
 # tensorflow/serving and amazon/aws-cli from this account's ECR, which fetches them from Docker
 # Hub once with the deployer's Docker Hub login and keeps them. Private tasks behind one NAT
 # address otherwise share Docker Hub's anonymous limit (about 10 pulls an hour per address),
@@ -6,7 +6,7 @@
 # (ECR is reached through the VPC endpoints).
 
 locals {
-  dockerhub_cache        = var.dockerhub_credential_arn != null
+  dockerhub_cache        = var.ecr_pull_through_cache_enabled
   dockerhub_cache_prefix = "${var.name_prefix}-dockerhub"
   ecr_registry           = "${local.account_id}.dkr.ecr.${data.aws_region.current.region}.${data.aws_partition.current.dns_suffix}"
 
@@ -24,13 +24,14 @@ locals {
     for key, path in local.dockerhub_paths : key => (strcontains(split(":", split("@", path)[0])[0], "/") ? path : "library/${path}") if path != null
   }
 
-  # What the task definition runs: the cached copy when the cache is on and the image is on Docker Hub.
+  # What the task definition runs: the cached copy when the cache is on and the image is on Docker
+  # Hub, else the image as configured. (Spelt out per image, so policy scanners read the pins.)
+  cached_images = {
+    for key, repository in local.dockerhub_repositories : key => "${local.ecr_registry}/${local.dockerhub_cache_prefix}/${repository}"
+  }
   task_image = {
-    for key, image in local.configured_images : key => (
-      local.dockerhub_cache && contains(keys(local.dockerhub_repositories), key)
-      ? "${local.ecr_registry}/${local.dockerhub_cache_prefix}/${local.dockerhub_repositories[key]}"
-      : image
-    )
+    tfserving  = local.dockerhub_cache ? lookup(local.cached_images, "tfserving", var.tfserving_image) : var.tfserving_image
+    model_sync = local.dockerhub_cache ? lookup(local.cached_images, "model_sync", var.model_sync_image) : var.model_sync_image
   }
 }
 
@@ -40,4 +41,11 @@ resource "aws_ecr_pull_through_cache_rule" "dockerhub" {
   ecr_repository_prefix = local.dockerhub_cache_prefix
   upstream_registry_url = "registry-1.docker.io"
   credential_arn        = var.dockerhub_credential_arn
+
+  lifecycle {
+    precondition {
+      condition     = var.dockerhub_credential_arn != null
+      error_message = "ecr_pull_through_cache_enabled = true needs dockerhub_credential_arn: ECR pulls from Docker Hub only with a Docker Hub login."
+    }
+  }
 }

@@ -170,14 +170,26 @@ resource "aws_iam_role_policy" "execution" {
           Resource = local.ecr_repository_arns
         },
       ],
-      # The first pull of an image through the cache creates its repository and imports it.
-      local.dockerhub_cache ? [{
-        Sid      = "FillPullThroughCache"
-        Effect   = "Allow"
-        Action   = ["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"]
-        Resource = ["arn:${local.partition}:ecr:${data.aws_region.current.region}:${local.account_id}:repository/${local.dockerhub_cache_prefix}/*"]
-      }] : [],
     )
+  })
+}
+
+# With the ECR pull through cache, the first pull of an image creates its repository under the
+# cache's prefix and imports the image from Docker Hub.
+resource "aws_iam_role_policy" "execution_pull_through_cache" {
+  count = local.dockerhub_cache ? 1 : 0
+
+  name = "${var.name_prefix}-pull-through-cache"
+  role = aws_iam_role.execution.id
+
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid      = "FillPullThroughCache"
+      Effect   = "Allow"
+      Action   = ["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"]
+      Resource = ["arn:${local.partition}:ecr:${data.aws_region.current.region}:${local.account_id}:repository/${local.dockerhub_cache_prefix}/*"]
+    }]
   })
 }
 

@@ -180,7 +180,7 @@ resource "aws_ecs_task_definition" "tfserving" {
 
     precondition {
       condition     = !(local.private_tasks && !var.nat_gateway_enabled) || local.images_in_this_regions_ecr
-      error_message = "Private tasks without a NAT gateway can only pull images from ECR in ${data.aws_region.current.region} through the VPC endpoints: set dockerhub_credential_arn to pull Docker Hub images through an ECR pull through cache, mirror ${join(" and ", local.task_images)} into ECR and point the image variables at the copies, or set nat_gateway_enabled = true."
+      error_message = "Private tasks without a NAT gateway can only pull images from ECR in ${data.aws_region.current.region} through the VPC endpoints: set ecr_pull_through_cache_enabled to pull Docker Hub images through an ECR pull through cache, mirror ${join(" and ", local.task_images)} into ECR and point the image variables at the copies, or set nat_gateway_enabled = true."
     }
   }
 }
@@ -257,6 +257,7 @@ resource "aws_ecs_service" "tfserving" {
     aws_lb_listener.tfserving,
     aws_lb_listener.grpc,
     aws_iam_role_policy.execution,
+    aws_iam_role_policy.execution_pull_through_cache,
     aws_iam_role_policy.task_model_read,
     aws_route.private_nat,
     aws_vpc_endpoint.interface,

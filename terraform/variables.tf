@@ -468,8 +468,15 @@ variable "grpc_listener_port" {
   }
 }
 
+variable "ecr_pull_through_cache_enabled" {
+  description = "Create an ECR pull through cache rule for Docker Hub (prefix <name_prefix>-dockerhub) and let the tasks pull their Docker Hub images through this account's ECR instead of from Docker Hub, whose anonymous limit is about 10 pulls an hour per address. Needs dockerhub_credential_arn."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
 variable "dockerhub_credential_arn" {
-  description = "ARN of a Secrets Manager secret (name starting with ecr-pullthroughcache/, holding {\"username\", \"accessToken\"} of a Docker Hub account). When set, an ECR pull through cache rule for Docker Hub is created and the tasks pull Docker Hub images through this account's ECR instead of from Docker Hub (whose anonymous limit is about 10 pulls an hour per address). Null pulls from Docker Hub directly."
+  description = "ARN of the Secrets Manager secret ECR logs in to Docker Hub with (only with ecr_pull_through_cache_enabled): its name must start with ecr-pullthroughcache/ and it holds {\"username\", \"accessToken\"} of a Docker Hub account."
   type        = string
   default     = null
 

@@ -31,7 +31,8 @@ model_poll_interval_seconds = 600
 
 # Docker Hub's anonymous limit (about 10 pulls an hour per address) is shared by every task
 # behind the NAT address: pull through this account's ECR instead.
-dockerhub_credential_arn = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:ecr-pullthroughcache/dockerhub-AbCdEf"
+ecr_pull_through_cache_enabled = true
+dockerhub_credential_arn       = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:ecr-pullthroughcache/dockerhub-AbCdEf"
 
 task_cpu    = 2048
 task_memory = 4096

@@ -62,8 +62,8 @@ def test_a_failing_deployment_rolls_back_on_the_circuit_breaker_and_the_alarms(a
 @pytest.mark.services("ecs", "ecr", "iam")
 def test_docker_hub_images_come_through_the_pull_through_cache(applied, outputs):
     wanted = variables(applied)
-    if wanted.get("dockerhub_credential_arn") is None:
-        pytest.skip("the lifecycle profile pulls from Docker Hub directly (dockerhub_credential_arn is null)")
+    if not wanted["ecr_pull_through_cache_enabled"]:
+        pytest.skip("the lifecycle profile pulls from Docker Hub directly (ecr_pull_through_cache_enabled is false)")
     ecr, prefix = applied.emulator.client("ecr"), f"{applied.name_prefix}-dockerhub"
     (rule,) = ecr.describe_pull_through_cache_rules(ecrRepositoryPrefixes=[prefix])["pullThroughCacheRules"]
     definition = applied.emulator.client("ecs").describe_task_definition(

@@ -72,9 +72,13 @@ def target_group_replacement(config: Config):
             continue
         source = hashed.group(1)
         for argument in TARGET_GROUP_FORCING:
-            if reference(group.get(argument)) != f"local.{source}.{argument}":
-                yield group.address, (f"{argument} is {group.get(argument)!r}, not local.{source}.{argument}: "
-                                      "a change to it would keep the name and collide with the old group")
+            hashed_value = resolve(config, f"${{local.{source}.{argument}}}")
+            if reference(group.get(argument)) == f"local.{source}.{argument}":
+                continue  # read from the hashed object itself
+            if hashed_value == f"${{local.{source}.{argument}}}" or group.get(argument) != hashed_value:
+                yield group.address, (f"{argument} is {group.get(argument)!r}, not local.{source}.{argument} "
+                                      f"({hashed_value!r}): a change to it would keep the name and collide "
+                                      "with the old group")
 
 
 @promise("bucket-writers", "With var.model_writer_arns set, the model bucket policy denies putting and deleting "
