@@ -1,5 +1,5 @@
 """moto's gaps for the production controls of issue 13, closed in-process (see moto_compat, which
-applies these with its own). Each has a test in tests/integration/test_moto_compat.py and a canary
+applies these with its own). Each has tests in tests/integration/test_moto_compat_deploy.py and a canary
 (xfail strict) that starts passing, and so fails, once the moto release in constraints.txt closes
 the gap upstream: then the patch goes. No upstream issue for either gap was found in the searchable
 index of getmoto/moto issues (checked 2026-12-04); report them there when GitHub is reachable.
