@@ -88,12 +88,10 @@ def test_bootstrap_e2e_then_cleanup_whatever_happened(steps):
 
 @pytest.fixture(scope="module")
 def production_rehearsal(emulator, emulator_target, toolchain, workflow) -> dict:
-    """The production run as the workflow configures it, on the emulator, with two variables added:
-    no task runs there, so the apply must not wait for steady state; and moto 5.2.5 does not route
-    CloudWatch's RPCv2 CBOR protocol, which hashicorp/aws 6.47 uses for the deployment alarms."""
+    """The production run as the workflow configures it, on the emulator. No task runs there, so
+    the apply must not wait for steady state (the one variable added to the workflow's)."""
     env = workflow_environment(workflow)
-    extra = {**json.loads(env["E2E_TF_VARS_JSON"]), "wait_for_steady_state": False,
-             "deployment_alarms_enabled": False}
+    extra = {**json.loads(env["E2E_TF_VARS_JSON"]), "wait_for_steady_state": False}
     settings = E2ESettings.for_emulator(",".join(EMULATOR_ACCOUNT_IDS), region=emulator.region,
                                         environ={**env, "E2E_TF_VARS_JSON": json.dumps(extra)})
     plan = E2EPlan(emulator_target, settings, RunIdentity.new(), emulator, sweep_retry_seconds=60)
