@@ -79,12 +79,9 @@ class E2EPlan:
 
 def profile_tags(profile: Path) -> dict[str, str]:
     """The profile's own `tags`, kept under the run's: a -var-file given later replaces a map whole."""
-    from tfsuite.static.hcl import parse_file
+    from tfsuite.runner.tags import file_tags
 
-    tags = parse_file(profile).get("tags") or {}
-    if not isinstance(tags, dict):
-        raise ValueError(f"{profile}: tags must be a map of strings, found {tags!r}")
-    return {str(k): str(v) for k, v in tags.items()}
+    return file_tags(Path(profile))
 
 
 class E2ERun:

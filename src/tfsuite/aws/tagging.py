@@ -1,7 +1,8 @@
 """Who made a resource: the run id, name prefix and tags every e2e run puts on what it creates.
 
-The suite passes `tags` to the root module, whose provider default_tags add
-"tfsuite:name-prefix"; the janitor finds leaked resources by these tags.
+The suite passes these through the root module's ordinary `tags` input (the deployment itself
+knows no tfsuite:* tag); every run's workspace adds "tfsuite:name-prefix" there
+(tfsuite.runner.tags). The janitor finds leaked resources by these tags.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from datetime import UTC, datetime
 TAG_RUN_ID = "tfsuite:run-id"
 TAG_CREATED_AT = "tfsuite:created-at"
 TAG_MANAGED = "tfsuite:managed"
-TAG_NAME_PREFIX = "tfsuite:name-prefix"  # added by the module's default_tags
+TAG_NAME_PREFIX = "tfsuite:name-prefix"  # added by every run's workspace (tfsuite.runner.tags)
 
 # name_prefix must satisfy the module's validation: 3-20 chars, lowercase letters, digits and
 # hyphens, starting with a letter. "e2e" + 8 hex digits keeps ALB/target group names short.

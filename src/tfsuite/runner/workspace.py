@@ -29,10 +29,11 @@ from pathlib import Path
 import tftest
 
 from tfsuite.emulator.endpoint import ACCESS_KEY, SECRET_KEY, Emulator
-from tfsuite.paths import TERRAFORM_DIR, cache_dir
+from tfsuite.paths import MODEL_DIR, TERRAFORM_DIR, cache_dir
 from tfsuite.runner.names import NAME_PREFIX_RULE
 from tfsuite.runner.override import OVERRIDE_FILE, write_override
 from tfsuite.runner.plan import PendingChange, Plan
+from tfsuite.runner.tags import run_tags
 from tfsuite.toolchain import Toolchain
 
 log = logging.getLogger(__name__)
@@ -43,13 +44,19 @@ _NOT_COPIED = shutil.ignore_patterns(".terraform", "*.tfstate", "*.tfstate.*", "
 
 
 def copy_configuration(source: Path, name_prefix: str) -> Path:
-    """A fresh temporary copy of the configuration, without state, caches, locks or overrides."""
+    """A fresh temporary copy of the configuration, without state, caches, locks or overrides.
+
+    The copy keeps the checkout's layout: the repository's model/ folder sits beside it, so a
+    profile's relative `model_local_path = "../model/empty_model"` reaches the same SavedModel.
+    """
     source = Path(source)
     if not any(source.glob("*.tf")):
         raise FileNotFoundError(f"no Terraform configuration (*.tf) in {source}")
     parent = Path(tempfile.mkdtemp(prefix=f"tfsuite-{name_prefix}-"))
     directory = parent / "terraform"
     shutil.copytree(source, directory, ignore=_NOT_COPIED)
+    if MODEL_DIR.is_dir():
+        shutil.copytree(MODEL_DIR, parent / MODEL_DIR.name, ignore=shutil.ignore_patterns("__pycache__"))
     return directory
 
 
@@ -232,6 +239,8 @@ class Workspace:
             if not (self.dir / var_file).is_file() and not Path(var_file).is_file():
                 raise FileNotFoundError(f"var file {var_file} not found in {self.dir}")
         variables = {"name_prefix": self.name_prefix, **_decoded(inputs.variables)}  # explicit wins
+        var_file_paths = [self.dir / f if (self.dir / f).is_file() else Path(f) for f in inputs.var_files]
+        variables["tags"] = run_tags(self.name_prefix, var_file_paths, variables.get("tags"))
         vars_file = self.dir / f"tfsuite-{Inputs.of(variables=variables).key()}.tfvars.json"
         vars_file.write_text(json.dumps(variables, indent=2, sort_keys=True) + "\n")
         return [*(f"-var-file={f}" for f in inputs.var_files), f"-var-file={vars_file.name}",
