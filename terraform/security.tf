@@ -198,6 +198,19 @@ resource "aws_iam_role" "task" {
   }
 }
 
+# What the model readers ask S3 for, and nothing more:
+# - sync mode, the sidecar: ListObjectsV2 with prefix "<model_name>/" (the version listing) and
+#   "<model_name>/<N>/" (`aws s3 sync` of one version), GetObject on the files.
+# - native_s3 mode, TF Serving's S3 file system (S3FileSystem::Stat/GetChildren): HeadObject on
+#   the key "<model_name>" (no slash; it does not exist) and on "<model_name>/<N>", ListObjects
+#   with prefix "<model_name>/" and "<model_name>/<N>/", GetObject on the files. S3 answers a
+#   HeadObject of a missing key with 404 only to callers who may list that key (ListBucket with
+#   s3:prefix = the key), else with 403, which TF turns into "AWS Credentials have not been set
+#   properly" and gives up: so "<model_name>" itself is readable and listable in that mode.
+locals {
+  model_read_prefixes = local.sync_mode ? ["${var.model_name}/*"] : [var.model_name, "${var.model_name}/*"]
+}
+
 resource "aws_iam_role_policy" "task_model_read" {
   name = "${var.name_prefix}-model-read"
   role = aws_iam_role.task.id
@@ -212,7 +225,7 @@ resource "aws_iam_role_policy" "task_model_read" {
         Resource = aws_s3_bucket.models.arn
         Condition = {
           StringLike = {
-            "s3:prefix" = ["${var.model_name}/", "${var.model_name}/*"]
+            "s3:prefix" = local.model_read_prefixes
           }
         }
       },
@@ -220,7 +233,7 @@ resource "aws_iam_role_policy" "task_model_read" {
         Sid      = "ReadModelObjects"
         Effect   = "Allow"
         Action   = ["s3:GetObject"]
-        Resource = "${aws_s3_bucket.models.arn}/${var.model_name}/*"
+        Resource = [for prefix in local.model_read_prefixes : "${aws_s3_bucket.models.arn}/${prefix}"]
       },
     ]
   })

@@ -13,6 +13,7 @@ import warnings
 import pytest
 
 from tfsuite.emulator.services import endpoint_services, service_of
+from tfsuite.modelsync import COMPLETE_MARKER
 from tfsuite.paths import REPO_ROOT
 from tfsuite.runner.inventory import check_counts, check_values
 
@@ -146,10 +147,13 @@ def test_model_bucket_is_encrypted_versioned_private_and_tls_only(applied, outpu
 
 
 @pytest.mark.services("s3")
-def test_every_model_file_is_uploaded_under_the_model_prefix(applied, outputs):
+def test_every_model_file_and_version_marker_is_uploaded_under_the_model_prefix(applied, outputs):
     local = REPO_ROOT / "model" / "empty_model"
-    expected = sorted(f"{variables(applied)['model_name']}/{p.relative_to(local).as_posix()}"
-                      for p in local.rglob("*") if p.is_file())
+    model = variables(applied)['model_name']
+    files = [p.relative_to(local).as_posix() for p in local.rglob("*") if p.is_file()]
+    versions = {f.split("/", 1)[0] for f in files}
+    # every file, and the upload protocol's marker of each version (tfsuite.modelsync)
+    expected = sorted([f"{model}/{f}" for f in files] + [f"{model}/{v}/{COMPLETE_MARKER}" for v in versions])
     listed = applied.emulator.client("s3").list_objects_v2(Bucket=outputs["model_bucket_name"])
 
     assert expected, f"no model files under {local}: run model/make_model.py"
@@ -188,8 +192,9 @@ def test_task_role_may_only_read_the_model_prefix(applied, outputs):
 
     assert sorted(statements) == ["s3:GetObject", "s3:ListBucket"]
     assert _list(statements["s3:ListBucket"]["Resource"]) == [f"arn:aws:s3:::{bucket}"]
-    assert sorted(statements["s3:ListBucket"]["Condition"]["StringLike"]["s3:prefix"]) == [
-        f"{model}/", f"{model}/*"]
+    # sync mode: the sidecar lists <model>/ and <model>/<N>/ only (test_serving_path evaluates the
+    # exact requests; native_s3 mode adds the key <model> itself)
+    assert _list(statements["s3:ListBucket"]["Condition"]["StringLike"]["s3:prefix"]) == [f"{model}/*"]
     assert _list(statements["s3:GetObject"]["Resource"]) == [f"arn:aws:s3:::{bucket}/{model}/*"]
     assert iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"] == []
 
