@@ -79,7 +79,7 @@ class E2EPlan:
 
 def profile_tags(profile: Path) -> dict[str, str]:
     """The profile's own `tags`, kept under the run's: a -var-file given later replaces a map whole."""
-    from tfsuite.runner.tags import file_tags
+    from tfsuite.aws.tagging import file_tags
 
     return file_tags(Path(profile))
 

@@ -28,12 +28,12 @@ from pathlib import Path
 
 import tftest
 
+from tfsuite.aws.tagging import run_tags
 from tfsuite.emulator.endpoint import ACCESS_KEY, SECRET_KEY, Emulator
 from tfsuite.paths import MODEL_DIR, TERRAFORM_DIR, cache_dir
 from tfsuite.runner.names import NAME_PREFIX_RULE
 from tfsuite.runner.override import OVERRIDE_FILE, write_override
 from tfsuite.runner.plan import PendingChange, Plan
-from tfsuite.runner.tags import run_tags
 from tfsuite.toolchain import Toolchain
 
 log = logging.getLogger(__name__)
