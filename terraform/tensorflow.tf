@@ -46,6 +46,22 @@ locals {
   # container's main process instead, with the flags that script would pass (gRPC 8500, REST
   # 8501, --model_name=$MODEL_NAME, --model_base_path=$MODEL_BASE_PATH/$MODEL_NAME); the two
   # variables stay set for tools that read them.
+  tfserving_flags = [
+    "--port=${local.tfserving_grpc_port}",
+    "--rest_api_port=${local.tfserving_rest_port}",
+    "--model_name=${var.model_name}",
+    "--model_base_path=${local.model_base_path}/${var.model_name}",
+    "--file_system_poll_wait_seconds=${local.tfserving_poll_seconds}",
+  ]
+  # Prometheus metrics need a monitoring config file: a shell writes it to the scratch /tmp and
+  # then replaces itself with the server (exec), so SIGTERM still reaches the server.
+  prometheus_metrics_path = "/monitoring/prometheus/metrics"
+  monitoring_config_file  = "/tmp/monitoring.config"
+  tfserving_monitored_start = join(" ", [
+    "printf 'prometheus_config { enable: true, path: \"%s\" }\\n' '${local.prometheus_metrics_path}' >${local.monitoring_config_file}",
+    "&& exec tensorflow_model_server ${join(" ", local.tfserving_flags)} --monitoring_config_file=${local.monitoring_config_file}",
+  ])
+
   tfserving_container = {
     name                   = "tfserving"
     image                  = var.tfserving_image
@@ -56,14 +72,8 @@ locals {
       hostPort      = local.tfserving_rest_port
       protocol      = "tcp"
     }]
-    entryPoint = ["tensorflow_model_server"]
-    command = [
-      "--port=${local.tfserving_grpc_port}",
-      "--rest_api_port=${local.tfserving_rest_port}",
-      "--model_name=${var.model_name}",
-      "--model_base_path=${local.model_base_path}/${var.model_name}",
-      "--file_system_poll_wait_seconds=${local.tfserving_poll_seconds}",
-    ]
+    entryPoint = var.prometheus_metrics_enabled ? ["/bin/sh", "-c"] : ["tensorflow_model_server"]
+    command    = var.prometheus_metrics_enabled ? [local.tfserving_monitored_start] : local.tfserving_flags
     environment = local.sync_mode ? [
       { name = "MODEL_BASE_PATH", value = local.model_base_path },
       { name = "MODEL_NAME", value = var.model_name },

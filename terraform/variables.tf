@@ -265,6 +265,13 @@ variable "model_poll_interval_seconds" {
   }
 }
 
+variable "prometheus_metrics_enabled" {
+  description = "Serve TF Serving's Prometheus metrics at /monitoring/prometheus/metrics on the REST port 8501 (TF Serving's --monitoring_config_file), reachable through the load balancer from allowed_cidr_blocks like the predict API. Off by default, as in the article."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
 variable "model_local_path" {
   description = "Optional path to a local SavedModel folder holding numeric version folders (such as 1/saved_model.pb). Every file under it is uploaded to s3://<bucket>/<model_name>/ as one S3 object, then each version's <N>/_COMPLETE marker; the ECS service is created after the upload. A relative path is resolved from the directory Terraform runs in (terraform/ with -chdir=terraform; the examples use \"../model/empty_model\"). Null uploads nothing."
   type        = string

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
+import subprocess
 from contextlib import contextmanager
 
 import pytest
@@ -22,12 +25,15 @@ from tfsuite.modelsync import COMPLETE_MARKER
 from tfsuite.paths import MODEL_DIR
 from tfsuite.runner import Workspace, unique_name_prefix
 from tfsuite.runner.guard import GUARD
+from tfsuite.static import contract
+from tfsuite.testing import recording_server
 
 pytestmark = pytest.mark.timeout(900)
 
 ARTICLE = "examples/article.tfvars"
 NATIVE_S3 = {"model_loading_mode": "native_s3", "tfserving_image": "tensorflow/serving:2.6.0"}
 POLICY_TARGET = "aws_iam_role_policy.task_model_read"
+TASK_DEFINITION_TARGET = "aws_ecs_task_definition.tfserving"
 
 
 def _local_versions() -> dict[str, list[str]]:
@@ -64,11 +70,18 @@ def article(toolchain, default_emulator):
 
 
 @pytest.fixture(scope="module")
-def native_policy(toolchain, default_emulator) -> tuple[dict, str, str]:
-    """The task role's policy in native_s3 mode (a targeted apply: the policy and what it needs)."""
-    with _applied(toolchain, default_emulator, "n", {**NATIVE_S3, "force_destroy_bucket": True},
-                  targets=[POLICY_TARGET]) as workspace:
-        yield _state_values(workspace)
+def native(toolchain, default_emulator):
+    """native_s3 mode with Prometheus metrics on, applied up to the task role policy and the task
+    definition (a targeted apply: those and what they need)."""
+    with _applied(toolchain, default_emulator, "n", {**NATIVE_S3, "prometheus_metrics_enabled": True,
+                                                     "force_destroy_bucket": True},
+                  targets=[POLICY_TARGET, TASK_DEFINITION_TARGET]) as workspace:
+        yield workspace
+
+
+@pytest.fixture(scope="module")
+def native_policy(native) -> tuple[dict, str, str]:
+    return _state_values(native)
 
 
 def _state_values(workspace) -> tuple[dict, str, str]:
@@ -145,3 +158,29 @@ def test_task_role_in_native_s3_mode_allows_nothing_beyond_the_model(native_poli
     document, bucket, model = native_policy
     granted = _granted(document, requests_beyond_the_model(bucket, model))
     assert not granted, "the task role allows more than TF Serving needs:\n" + "\n".join(granted)
+
+
+# how TF Serving is started ------------------------------------------------------------------------
+
+def test_monitored_server_is_execd_with_the_entrypoint_flags_and_a_prometheus_config(native, tmp_path):
+    """The container's real start command under /bin/sh, with a recording stand-in for the server:
+    the shell must exec it (same process, so ECS's SIGTERM reaches it) with the flags of the
+    image's entrypoint and a monitoring config that turns on Prometheus."""
+    document, bucket, model = _state_values(native)
+    definition = native.emulator.client("ecs").describe_task_definition(
+        taskDefinition=f"{native.name_prefix}-tfserving")["taskDefinition"]
+    serving = next(c for c in definition["containerDefinitions"] if c["name"] == contract.TFSERVING_CONTAINER)
+    bin_dir = recording_server.install(tmp_path)
+
+    process = subprocess.Popen([*serving["entryPoint"], *serving["command"]],
+                               env={**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"})
+    assert process.wait(timeout=60) == 0
+    started = recording_server.read(tmp_path)
+
+    assert started.pid == process.pid, "the server runs as a child of the shell: SIGTERM stops at the shell"
+    assert started.flag("rest_api_port") == str(contract.REST_PORT)
+    assert (started.flag("port") or "").isdigit()
+    assert started.flag("model_name") == model
+    assert started.flag("model_base_path") == f"s3://{bucket}/{model}"
+    config = started.monitoring_config or ""
+    assert re.fullmatch(r'\s*prometheus_config\s*\{\s*enable:\s*true,?\s*path:\s*"/[^"]+"\s*\}\s*', config), config

@@ -3,6 +3,7 @@ when the service may start, and that the deployment knows nothing of the suite t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,6 +18,7 @@ SERVER_FLAGS = ("--port=", "--rest_api_port=", "--model_name=", "--model_base_pa
 MODEL_SYNC_CONTAINER = "model-sync"
 UPLOAD = ("aws_s3_object", "model_files")
 MARKERS = ("aws_s3_object", "model_complete")
+_LOCAL = re.compile(r"\blocal\.([A-Za-z_][A-Za-z0-9_-]*)")
 
 
 def _keys_and_strings(value: Any) -> Iterator[str]:
@@ -41,6 +43,19 @@ def _listed(value: Any) -> list:
     return value if isinstance(value, list) else [value]
 
 
+def _text(config: Config, value: Any, seen: set[str] | None = None) -> str:
+    """Every string of a value and of the locals it refers to (transitively), joined."""
+    seen = set() if seen is None else seen
+    parts = []
+    for text in strings(value):
+        parts.append(text)
+        for name in _LOCAL.findall(text):
+            if name not in seen and name in config.locals():
+                seen.add(name)
+                parts.append(_text(config, config.locals()[name], seen))
+    return " ".join(parts)
+
+
 @promise("server-stops-promptly", f"The {c.TFSERVING_CONTAINER} container runs tensorflow_model_server as its "
                                   "main process (SIGTERM reaches it) with the flags of the image's entrypoint")
 def server_stops_promptly(config: Config):
@@ -49,18 +64,17 @@ def server_stops_promptly(config: Config):
     if not task:
         return
     for container in tfserving_containers(config, task):
-        entry = [resolve(config, e) for e in _listed(container.get("entryPoint") or [])]
-        command = [resolve(config, a) for a in _listed(container.get("command") or [])]
-        direct = entry == ["tensorflow_model_server"]
-        via_exec = entry[:2] == ["/bin/sh", "-c"] and any(
-            isinstance(a, str) and a.lstrip().startswith("exec tensorflow_model_server") for a in command)
-        if not (direct or via_exec):
+        entry = _text(config, container.get("entryPoint"))
+        command = _text(config, container.get("command"))
+        if "tensorflow_model_server" not in entry and "/bin/sh" not in entry:
             yield task.address, (f"{c.TFSERVING_CONTAINER} entryPoint is {entry!r}: the image's entrypoint shell "
                                  "does not forward SIGTERM; run tensorflow_model_server directly or with exec")
             continue
-        flags = " ".join(a for a in command if isinstance(a, str))
+        if "/bin/sh" in entry and not re.search(r"\bexec tensorflow_model_server\b", command):
+            yield task.address, (f"{c.TFSERVING_CONTAINER} starts through /bin/sh without `exec "
+                                 "tensorflow_model_server`: SIGTERM would stop at the shell")
         for flag in SERVER_FLAGS:
-            if flag not in flags:
+            if flag not in command:
                 yield task.address, f"{c.TFSERVING_CONTAINER} command lacks {flag} (the image's entrypoint passes it)"
 
 

@@ -1,0 +1,1 @@
+"""Test doubles and fixture builders. Nothing outside the tests imports them."""
