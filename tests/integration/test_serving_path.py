@@ -10,10 +10,12 @@ import json
 import os
 import re
 import subprocess
+import warnings
 from contextlib import contextmanager
 
 import pytest
 
+from tfsuite.emulator.leftovers import leftovers
 from tfsuite.iamsim import evaluate
 from tfsuite.model_readers import (
     native_only_requests,
@@ -24,6 +26,7 @@ from tfsuite.model_readers import (
 from tfsuite.modelsync import COMPLETE_MARKER
 from tfsuite.paths import MODEL_DIR
 from tfsuite.runner import Workspace, unique_name_prefix
+from tfsuite.runner.emulator_diffs import split_tolerated
 from tfsuite.runner.guard import GUARD
 from tfsuite.static import contract
 from tfsuite.testing import recording_server
@@ -187,3 +190,17 @@ def test_monitored_server_is_execd_with_the_entrypoint_flags_and_a_prometheus_co
     assert started.flag("model_base_path") == f"s3://{bucket}/{model}"
     config = started.monitoring_config or ""
     assert re.fullmatch(r'\s*prometheus_config\s*\{\s*enable:\s*true,?\s*path:\s*"/[^"]+"\s*\}\s*', config), config
+
+
+# last: the article's converge and destroy (the tests above read its live state) -------------------
+
+def test_article_converges_and_destroys_to_nothing(article):
+    changes, gaps = split_tolerated(article.second_plan_changes(), article.emulator.kind)
+    for change, reason in gaps:
+        warnings.warn(f"tolerated on {article.emulator.kind}: {change} ({reason})", stacklevel=1)
+    assert not changes, "the article profile does not converge:\n" + "\n".join(map(str, changes))
+
+    article.destroy()
+
+    assert article.state_addresses() == []
+    assert leftovers(article.emulator, article.name_prefix) == {}
