@@ -221,6 +221,23 @@ class RunningFlow:
         for leftover in Path(tempfile.gettempdir()).glob(f"tfsuite-{self.run_id}-*"):
             shutil.rmtree(leftover, ignore_errors=True)
 
+    def evidence(self) -> str:
+        """The run's own output and report, for a failure message."""
+        report = self.report.read_text() if self.report.exists() else "(no report written)"
+        return f"--- output of run {self.run_id} (last 6000 chars) ---\n{self.output()[-6000:]}\n" \
+               f"--- report ---\n{report[-4000:]}"
+
+    def exit_code(self, timeout: float) -> int:
+        """Wait for the run to exit; on a timeout kill it and fail with its output and report."""
+        import subprocess
+
+        try:
+            return self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill_group()
+            pytest.fail(f"the e2e run had not exited {timeout:.0f}s after the signal (killed now)\n"
+                        f"{self.evidence()}", pytrace=False)
+
     def wait_until(self, condition, *, timeout: float, what: str):
         """Poll `condition()` until it returns something truthy; fail at once if the process ends first."""
         from tenacity import RetryError, Retrying, retry_if_result, stop_after_delay, wait_fixed

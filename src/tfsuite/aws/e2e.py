@@ -34,11 +34,16 @@ from tfsuite.aws.settings import E2ESettings, SettingsError, opted_in
 from tfsuite.aws.tagging import TAG_RUN_ID, RunIdentity, check_run_id
 from tfsuite.aws.workspace import destroy_on_signal, make_workspace
 from tfsuite.paths import MODEL_DIR
+from tfsuite.runner.guard import DESTROY_DEADLINE_SECONDS, GRACEFUL_STOP_SECONDS
 
 # Default accounts of moto and LocalStack: the account guard's allowlist in a rehearsal.
 EMULATOR_ACCOUNT_IDS = ("123456789012", "000000000000")
 EMULATOR_SKIP_REASON = ("emulator: no Fargate task runs on an emulator, so there is no healthy target and no "
                         "TF Serving behind the ALB to call; this step runs on real AWS (RUN_AWS_E2E=1)")
+# On an emulator every call answers within a second, except the provider's own fixed waiters
+# (an ALB about a minute): shorter bounds keep an interrupted rehearsal quick.
+EMULATOR_CLEANUP_BOUNDS = {"sweep_retry_seconds": 60.0, "graceful_stop_seconds": 120.0,
+                           "destroy_deadline_seconds": 120.0}
 REAL_AWS_ONLY_STEPS = ("target healthy", "model available", "prediction", "latency")
 # What `terraform destroy` leaves on purpose: the AWS provider deregisters task definitions
 # (INACTIVE, free of charge) instead of deleting them. The sweep after destroy deletes them.
@@ -61,6 +66,16 @@ class E2EPlan:
     emulator: object | None = None  # tfsuite.emulator.Emulator for a rehearsal
     report_path: Path | None = None
     sweep_retry_seconds: float = 900.0
+    # After SIGTERM/SIGINT: how long Terraform may take to finish the operations in flight (its
+    # graceful stop), and how long the destroy may run before it is stopped and the sweep takes over.
+    graceful_stop_seconds: float = GRACEFUL_STOP_SECONDS
+    destroy_deadline_seconds: float = DESTROY_DEADLINE_SECONDS
+
+    @property
+    def cleanup_bound_seconds(self) -> float:
+        """An interrupted run has finished its cleanup (stop, destroy, sweep) within this many
+        seconds of the signal; only SIGKILL or a second signal during the stop cut it short."""
+        return self.graceful_stop_seconds + self.destroy_deadline_seconds + self.sweep_retry_seconds + 60
 
     @property
     def mode(self) -> str:
@@ -119,7 +134,8 @@ class E2ERun:
             report.set("planned_resources", len(planned_changes(tf_plan.data)))
         with report.step("cost guard"):
             check_plan_costs(tf_plan.data, CostAllowlist.load())
-        with destroy_on_signal(self.workspace):
+        report.set("cleanup_bound_seconds", plan.cleanup_bound_seconds)
+        with destroy_on_signal(self.workspace, plan.graceful_stop_seconds, plan.destroy_deadline_seconds):
             apply_started, self.apply_started = time.monotonic(), True
             with report.step("apply"):
                 # What destroy needs (var files, variables) must be known while apply still runs:
@@ -175,10 +191,17 @@ class E2ERun:
         if not self.workspace.dir.exists():
             self.report.skip("destroy", "already done: on SIGTERM the runner's guard destroyed and removed the "
                                         "working copy")
+        elif self.workspace.destroy_error is not None:
+            # The guard's destroy after the signal failed: a second one would fail the same way
+            # (and wait out the provider's retries again). The sweep deletes what is left.
+            problems.append(f"destroy: {self.workspace.destroy_error}")
+            self.report.skip("destroy", "already tried by the runner's guard after the signal, and failed: "
+                                        "the sweep deletes what is left")
         else:
             try:
                 with self.report.step("destroy"):
-                    self.workspace.destroy(label="destroy", lock_timeout=LOCK_TIMEOUT)
+                    self.workspace.destroy(label="destroy", lock_timeout=LOCK_TIMEOUT,
+                                           deadline_seconds=self.plan.destroy_deadline_seconds)
             except Exception as err:
                 problems.append(f"destroy: {err}")
         try:
@@ -264,7 +287,7 @@ def plan_from_args(argv: list[str] | None = None, environ=None) -> E2EPlan:
         emulator = Emulator("moto", args.emulator_endpoint.rstrip("/"), args.region)
         settings = E2ESettings.for_emulator(",".join(EMULATOR_ACCOUNT_IDS), region=args.region, environ=env)
         target = AwsTarget(args.region, endpoint_url=emulator.endpoint)
-        return E2EPlan(target, settings, run, emulator, args.report, sweep_retry_seconds=60)
+        return E2EPlan(target, settings, run, emulator, args.report, **EMULATOR_CLEANUP_BOUNDS)
     if not opted_in(env):
         raise SettingsError("RUN_AWS_E2E not set: export RUN_AWS_E2E=1 to run against real AWS "
                             "(or pass --emulator-endpoint for a rehearsal)")

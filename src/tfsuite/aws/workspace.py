@@ -42,13 +42,19 @@ def make_workspace(toolchain: Toolchain, name_prefix: str, *, region: str,
 
 
 @contextmanager
-def destroy_on_signal(workspace: Workspace) -> Iterator[None]:
+def destroy_on_signal(workspace: Workspace, graceful_stop_seconds: float,
+                      destroy_deadline_seconds: float) -> Iterator[None]:
     """The runner's guard destroys the workspace on SIGTERM/SIGINT while the block runs, then hands
-    the signal on to the handler that was there before (tfsuite.aws.interrupts)."""
+    the signal on to the handler that was there before (tfsuite.aws.interrupts). Terraform's
+    graceful stop is waited for at most `graceful_stop_seconds`; the destroy runs at most
+    `destroy_deadline_seconds`."""
+    bounds = (GUARD.graceful_stop_seconds, GUARD.destroy_deadline_seconds)
+    GUARD.graceful_stop_seconds, GUARD.destroy_deadline_seconds = graceful_stop_seconds, destroy_deadline_seconds
     GUARD.protect(workspace)
     try:
         yield
     finally:
         GUARD.release(workspace)
+        GUARD.graceful_stop_seconds, GUARD.destroy_deadline_seconds = bounds
         if not GUARD.protected:
             GUARD.uninstall()  # so the next run installs it again in front of its own handlers

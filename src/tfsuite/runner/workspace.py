@@ -33,6 +33,7 @@ from tfsuite.paths import TERRAFORM_DIR, cache_dir
 from tfsuite.runner.names import NAME_PREFIX_RULE
 from tfsuite.runner.override import OVERRIDE_FILE, write_override
 from tfsuite.runner.plan import PendingChange, Plan
+from tfsuite.runner.stopping import deadline
 from tfsuite.toolchain import Toolchain
 
 log = logging.getLogger(__name__)
@@ -101,6 +102,7 @@ class Workspace:
         self.timings: list[tuple[str, float]] = []
         self._plans: dict[tuple[Inputs, bool, str], Plan] = {}
         self.applied: Inputs | None = None  # what is in the state now (None: nothing applied)
+        self.destroy_error: str | None = None  # the last destroy's failure (None: none failed)
         self.tf = tftest.TerraformTest(str(self.dir), binary=str(toolchain.cli), env=self._env())
 
     @classmethod
@@ -201,15 +203,25 @@ class Workspace:
         changes = self.show(plan_file).pending_changes()
         return changes or [PendingChange("(outputs or data sources)", ("update",), ())]
 
-    def destroy(self, label: str = "destroy", lock_timeout: str = "0s") -> str | None:
-        """Destroy what the state holds (no-op when nothing was applied). Idempotent."""
+    def destroy(self, label: str = "destroy", lock_timeout: str = "0s",
+                deadline_seconds: float | None = None) -> str | None:
+        """Destroy what the state holds (no-op when nothing was applied). Idempotent.
+
+        With `deadline_seconds`, a destroy still running then is stopped gracefully and fails
+        (TerraformFailed saying so); the failure is also kept in `destroy_error`."""
         if self.applied is None and not self._state_has_resources():
             return None
         inputs = self.applied or Inputs()
-        out = self._run(label, "destroy", "-input=false", "-no-color", "-auto-approve", "-refresh=false",
-                        f"-lock-timeout={lock_timeout}",
-                        *self._input_args(Inputs(inputs.var_files, inputs.variables)))
-        self.applied = None
+        try:
+            with deadline(self.toolchain.cli, self.dir, deadline_seconds) as expired:
+                out = self._run(label, "destroy", "-input=false", "-no-color", "-auto-approve",
+                                "-refresh=false", f"-lock-timeout={lock_timeout}",
+                                *self._input_args(Inputs(inputs.var_files, inputs.variables)))
+        except TerraformFailed as err:
+            note = f"stopped at its deadline of {deadline_seconds:.0f}s: " if expired.is_set() else ""
+            self.destroy_error = note + str(err)
+            raise TerraformFailed(self.destroy_error) from None
+        self.applied, self.destroy_error = None, None
         return out
 
     def outputs(self) -> dict:
