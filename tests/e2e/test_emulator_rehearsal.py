@@ -11,12 +11,12 @@ import json
 import pytest
 
 from tfsuite.aws.clients import AwsTarget
-from tfsuite.aws.deleters import Clients
-from tfsuite.aws.e2e import REAL_AWS_ONLY_STEPS, E2EFailed, E2EPlan, run_e2e
-from tfsuite.aws.inventory import discover
 from tfsuite.aws.settings import E2ESettings
 from tfsuite.aws.tagging import RunIdentity
+from tfsuite.e2e.flow import REAL_AWS_ONLY_STEPS, E2EFailed, E2EPlan, run_e2e
 from tfsuite.emulator.leftovers import leftovers
+from tfsuite.janitor.deleters import Clients
+from tfsuite.janitor.inventory import discover
 from tfsuite.paths import reports_dir
 
 

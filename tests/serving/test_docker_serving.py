@@ -21,9 +21,9 @@ from tfsuite.serving.container import (
     ensure_image,
     run_tf_serving,
 )
-from tfsuite.serving.fake_docker import FakeDockerClient
 from tfsuite.serving.latency import write_report
 from tfsuite.serving.prediction_check import check_readme_request
+from tfsuite.testing.fake_docker import FakeDockerClient
 
 ENGINES = ["fake", pytest.param("docker", marks=pytest.mark.docker)]
 

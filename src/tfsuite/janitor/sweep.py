@@ -1,10 +1,10 @@
 """Find and destroy suite-tagged resources older than N hours (leaks of runs that died mid-way).
 
-    python -m tfsuite.aws.janitor --older-than-hours 6 [--dry-run] [--region eu-west-1]
+    python -m tfsuite.janitor --older-than-hours 6 [--dry-run] [--region eu-west-1]
                                   [--endpoint-url http://127.0.0.1:5000] [--run-id e2e-1a2b3c4d]
 
 Resources carry tfsuite:managed=true and tfsuite:created-at (see tfsuite.aws.tagging); the
-janitor deletes them in dependency order (tfsuite.aws.deleters.DELETERS), retrying each deletion
+janitor deletes them in dependency order (tfsuite.janitor.deleters.DELETERS), retrying each deletion
 while AWS reports a dependency. Resources without a readable created-at are listed, never touched.
 Exit code 0 when everything selected is gone (or listed, with --dry-run), 1 when a deletion
 failed, 2 for bad arguments or credentials.
@@ -22,11 +22,11 @@ from datetime import UTC, datetime, timedelta
 
 from tfsuite.aws.clients import AwsTarget
 from tfsuite.aws.credentials import CredentialsProblem, caller_identity
-from tfsuite.aws.deleters import DELETERS, Clients, delete_with_retries
 from tfsuite.aws.guards import AccountGuardRefused, check_account
-from tfsuite.aws.inventory import Found, discover
 from tfsuite.aws.settings import SettingsError, parse_account_ids, region_from_env
 from tfsuite.aws.tagging import check_run_id
+from tfsuite.janitor.deleters import DELETERS, Clients, delete_with_retries
+from tfsuite.janitor.inventory import Found, discover
 
 DEFAULT_RETRY_SECONDS = 900.0  # ENIs of a deleted ALB or Fargate task can hold a subnet for minutes
 STATUSES = ("deleted", "already gone", "would delete", "kept", "failed")
@@ -147,7 +147,7 @@ def _endpoint(text: str) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m tfsuite.aws.janitor",
+    parser = argparse.ArgumentParser(prog="python -m tfsuite.janitor",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("--older-than-hours", type=_hours, required=True,
                         help="delete resources whose tfsuite:created-at is at least this old (0: all)")

@@ -4,7 +4,7 @@ import signal
 
 import pytest
 
-from tfsuite.aws.interrupts import Interrupted, interrupts_raise
+from tfsuite.e2e.interrupts import Interrupted, interrupts_raise
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])

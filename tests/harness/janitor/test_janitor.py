@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from botocore.exceptions import ClientError
 
-from tfsuite.aws.deleters import Clients, Deleter, delete_with_retries
-from tfsuite.aws.inventory import discover, kind_and_ident
-from tfsuite.aws.janitor import main, sweep
 from tfsuite.aws.tagging import TAG_CREATED_AT, TAG_MANAGED, TAG_RUN_ID, RunIdentity
 from tfsuite.emulator.leftovers import leftovers
+from tfsuite.janitor.deleters import Clients, Deleter, delete_with_retries
+from tfsuite.janitor.inventory import discover, kind_and_ident
+from tfsuite.janitor.sweep import main, sweep
 from tfsuite.paths import REPO_ROOT
 
 GOES_WITH_PARENT = {"listener"}  # deleted with its load balancer
@@ -154,7 +154,7 @@ def test_the_command_fails_fast_and_names_the_credentials_problem(capsys, unused
 
 def test_the_module_entry_point_cleans_a_leaked_run(emulator, leaked_run):
     stack = leaked_run()
-    command = [sys.executable, "-m", "tfsuite.aws.janitor", "--endpoint-url", emulator.endpoint,
+    command = [sys.executable, "-m", "tfsuite.janitor", "--endpoint-url", emulator.endpoint,
                "--region", emulator.region, "--older-than-hours", "0", "--run-id", stack.run.run_id]
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT / "src")}
     dry = subprocess.run([*command, "--dry-run"], capture_output=True, text=True, env=env, timeout=120)

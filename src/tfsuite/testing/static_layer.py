@@ -15,7 +15,7 @@ from pathlib import Path
 
 from tfsuite.paths import REPO_ROOT, TERRAFORM_DIR
 from tfsuite.policy.runner import CheckovBatch, ScanResult, ScanTarget
-from tfsuite.static.broken_cases import BrokenCase, load_cases
+from tfsuite.testing.broken_cases import BrokenCase, load_cases
 
 VERDICTS = ("pass", "fail")
 UNIT_FIXTURES = REPO_ROOT / "tests" / "unit" / "fixtures"

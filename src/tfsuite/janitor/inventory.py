@@ -14,8 +14,8 @@ from datetime import datetime
 
 from botocore.exceptions import ClientError
 
-from tfsuite.aws.deleters import BY_KIND, Clients, error_code, still_exists
 from tfsuite.aws.tagging import TAG_CREATED_AT, TAG_MANAGED, TAG_NAME_PREFIX, TAG_RUN_ID, parse_created_at
+from tfsuite.janitor.deleters import BY_KIND, Clients, error_code, still_exists
 
 # "<service>:<resource type>" of an ARN -> deleter kind; types we delete through a parent map to None.
 _ARN_KINDS = {

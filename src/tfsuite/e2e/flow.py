@@ -1,8 +1,8 @@
 """The end-to-end run: apply the root module with a profile, prove the ALB on port 9000 answers
 predictions, measure latency, destroy and check that nothing of the run is left.
 
-    python -m tfsuite.aws.e2e                                  # real AWS: needs RUN_AWS_E2E=1 and E2E_*
-    python -m tfsuite.aws.e2e --emulator-endpoint URL          # rehearsal on an emulator (moto)
+    python -m tfsuite.e2e                                  # real AWS: needs RUN_AWS_E2E=1 and E2E_*
+    python -m tfsuite.e2e --emulator-endpoint URL          # rehearsal on an emulator (moto)
 
 Steps: credentials -> account guard -> init -> plan -> cost guard -> apply -> outputs
        -> target healthy -> model available -> prediction -> latency        (real AWS only)
@@ -23,16 +23,16 @@ from pathlib import Path
 
 from tfsuite.aws.clients import AwsTarget
 from tfsuite.aws.credentials import CredentialsProblem, caller_identity
-from tfsuite.aws.deleters import Clients
 from tfsuite.aws.guards import CostAllowlist, GuardRefused, check_account, check_plan_costs, planned_changes
-from tfsuite.aws.interrupts import Interrupted, interrupts_raise
-from tfsuite.aws.inventory import discover
-from tfsuite.aws.janitor import sweep
-from tfsuite.aws.prediction import check_article_prediction, client_for, measure_latency
-from tfsuite.aws.report import E2EReport, default_report_path
 from tfsuite.aws.settings import E2ESettings, SettingsError, opted_in
 from tfsuite.aws.tagging import TAG_RUN_ID, RunIdentity, check_run_id
-from tfsuite.aws.workspace import destroy_on_signal, make_workspace
+from tfsuite.e2e.interrupts import Interrupted, interrupts_raise
+from tfsuite.e2e.prediction import check_article_prediction, client_for, measure_latency
+from tfsuite.e2e.report import E2EReport, default_report_path
+from tfsuite.e2e.workspace import destroy_on_signal, make_workspace
+from tfsuite.janitor.deleters import Clients
+from tfsuite.janitor.inventory import discover
+from tfsuite.janitor.sweep import sweep
 from tfsuite.paths import MODEL_DIR
 
 # Default accounts of moto and LocalStack: the account guard's allowlist in a rehearsal.
@@ -245,7 +245,7 @@ def run_e2e(plan: E2EPlan, toolchain, log: Callable[[str], None] = print) -> E2E
 # --- command line -------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m tfsuite.aws.e2e", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m tfsuite.e2e", description=__doc__.splitlines()[0])
     parser.add_argument("--emulator-endpoint", help="rehearse against this emulator (http://host:port)")
     parser.add_argument("--region", default="eu-west-1", help="the emulator's region (rehearsal only)")
     parser.add_argument("--run-id", help="use this run id / name_prefix instead of a fresh one")

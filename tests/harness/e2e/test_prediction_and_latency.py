@@ -3,10 +3,10 @@
 
 import pytest
 
-from tfsuite.aws.latency import LatencyStats, percentile, time_calls
-from tfsuite.aws.prediction import PredictionMismatch, check_article_prediction, client_for, measure_latency
+from tfsuite.e2e.latency import LatencyStats, percentile, time_calls
+from tfsuite.e2e.prediction import PredictionMismatch, check_article_prediction, client_for, measure_latency
 from tfsuite.serving import contract
-from tfsuite.serving.stub import StubModel, TFServingStub
+from tfsuite.testing.stub import StubModel, TFServingStub
 
 
 @pytest.fixture

@@ -5,9 +5,9 @@ from datetime import UTC, datetime
 import pytest
 
 from tfsuite.aws.clients import AwsTarget
-from tfsuite.aws.e2e import E2EPlan, plan_from_args, profile_tags
 from tfsuite.aws.settings import E2ESettings, SettingsError
 from tfsuite.aws.tagging import TAG_CREATED_AT, TAG_MANAGED, TAG_RUN_ID, RunIdentity, parse_created_at
+from tfsuite.e2e.flow import E2EPlan, plan_from_args, profile_tags
 from tfsuite.paths import MODEL_DIR
 
 REAL_AWS_ENV = {"RUN_AWS_E2E": "1", "E2E_AWS_ACCOUNT_IDS": "111122223333", "E2E_ALLOWED_CIDR": "198.51.100.7/32"}

@@ -44,7 +44,7 @@ def make_workspace(toolchain: Toolchain, name_prefix: str, *, region: str,
 @contextmanager
 def destroy_on_signal(workspace: Workspace) -> Iterator[None]:
     """The runner's guard destroys the workspace on SIGTERM/SIGINT while the block runs, then hands
-    the signal on to the handler that was there before (tfsuite.aws.interrupts)."""
+    the signal on to the handler that was there before (tfsuite.e2e.interrupts)."""
     GUARD.protect(workspace)
     try:
         yield

@@ -8,7 +8,7 @@ import pytest
 
 from tfsuite.serving import contract
 from tfsuite.serving.client import TFServingClient, TFServingError
-from tfsuite.serving.stub import StubModel
+from tfsuite.testing.stub import StubModel
 
 ARTICLE = contract.article_request()
 EXPECTED = [contract.reference_probability(example) for example in ARTICLE["inputs"]]

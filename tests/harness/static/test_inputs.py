@@ -4,8 +4,8 @@ import pytest
 
 from tfsuite.policy import CheckovBatch, ScanTarget
 from tfsuite.static import HclParseError, check_promises, load_config
-from tfsuite.static.broken_cases import CaseError, load_case
 from tfsuite.static.versions import allows
+from tfsuite.testing.broken_cases import CaseError, load_case
 
 
 def test_load_config_refuses_a_missing_folder(tmp_path):

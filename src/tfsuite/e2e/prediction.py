@@ -7,7 +7,7 @@ import math
 from dataclasses import asdict, dataclass
 from urllib.parse import urlsplit
 
-from tfsuite.aws.latency import LatencyStats, time_calls
+from tfsuite.e2e.latency import LatencyStats, time_calls
 from tfsuite.serving import contract
 from tfsuite.serving.client import TFServingClient
 
