@@ -3,7 +3,7 @@ guard, apply of the article profile with the model upload, outputs, destroy and 
 
 Target health, model availability, the prediction and the latency need real Fargate tasks, so
 on the emulator they are SKIPPED BY THE FLOW with the reason in its report (checked below);
-their checks run against the TF Serving stub in test_prediction_and_latency.py.
+their checks run against the TF Serving stub in tests/harness/serving/test_prediction_check.py.
 """
 
 import json

@@ -35,9 +35,7 @@ def test_tf_serving_answers_the_readme_request(serving_engine, deployed, latency
 
     assert "AVAILABLE" in check.version_states.values()
     assert check.signature == contract.expected_signature()
-    [[probability]] = check.outputs
-    assert 0.0 <= probability <= 1.0
-    assert probability == pytest.approx(contract.article_probability(), abs=1e-6)
+    assert check.prediction.probability == pytest.approx(contract.article_probability(), abs=1e-6)
     assert check.latency.requests == latency_requests
     assert check.latency.p50_ms <= check.latency.p95_ms
 

@@ -27,13 +27,13 @@ from tfsuite.aws.guards import CostAllowlist, GuardRefused, check_account, check
 from tfsuite.aws.settings import E2ESettings, SettingsError, opted_in
 from tfsuite.aws.tagging import TAG_RUN_ID, RunIdentity, check_run_id
 from tfsuite.e2e.interrupts import Interrupted, interrupts_raise
-from tfsuite.e2e.prediction import check_article_prediction, client_for, measure_latency
 from tfsuite.e2e.report import E2EReport, default_report_path
 from tfsuite.e2e.workspace import destroy_on_signal, make_workspace
 from tfsuite.janitor.deleters import Clients
 from tfsuite.janitor.inventory import discover
 from tfsuite.janitor.sweep import sweep
 from tfsuite.paths import MODEL_DIR
+from tfsuite.serving.prediction_check import check_article_prediction, client_for, measure_latency
 
 # Default accounts of moto and LocalStack: the account guard's allowlist in a rehearsal.
 EMULATOR_ACCOUNT_IDS = ("123456789012", "000000000000")

@@ -7,6 +7,7 @@ Modules import only what they need, so `contract` works in the TensorFlow env wi
 - contract: what model/empty_model promises (signature, weights, the article's request)
 - deployment: the image tag and model name, read from terraform/variables.tf defaults
 - client: TFServingClient and TFServingError
-- latency: p50/p95 over N calls, written as JSON under reports/
+- latency: nearest-rank percentiles over N calls, written as JSON under reports/
 - container: start the pinned image with the model mounted as the ECS task lays it out
+- prediction_check: the article's request and the answer the contract promises (Docker test, e2e run)
 """

@@ -1,11 +1,15 @@
-"""The checks the real-AWS run makes on the ALB's answers, run here against the TF Serving stub
-(a real HTTP server answering as TF Serving does), so they are exercised on every change."""
+"""The prediction check (one implementation: the Docker test and the e2e run on the ALB's answers),
+run here against the TF Serving stub (a real HTTP server answering as TF Serving does)."""
 
 import pytest
 
-from tfsuite.e2e.latency import LatencyStats, percentile, time_calls
-from tfsuite.e2e.prediction import PredictionMismatch, check_article_prediction, client_for, measure_latency
 from tfsuite.serving import contract
+from tfsuite.serving.prediction_check import (
+    PredictionMismatch,
+    check_article_prediction,
+    client_for,
+    measure_latency,
+)
 from tfsuite.testing.stub import StubModel, TFServingStub
 
 
@@ -57,27 +61,3 @@ def test_latency_over_n_requests_gives_ordered_percentiles(stub):
     assert stats.requests == 25
     assert 0 < stats.min_ms <= stats.p50_ms <= stats.p95_ms <= stats.p99_ms <= stats.max_ms
     assert sum(1 for r in stub.requests if r.method == "POST") == 25
-
-
-def test_nearest_rank_percentiles_are_measured_values():
-    samples = [float(n) for n in range(1, 101)]
-    assert (percentile(samples, 50), percentile(samples, 95), percentile(samples, 99)) == (50.0, 95.0, 99.0)
-    assert percentile([3.0], 99) == 3.0
-
-
-def test_stats_are_reported_in_milliseconds():
-    stats = LatencyStats.of([0.010, 0.020, 0.030])
-    assert (stats.p50_ms, stats.max_ms, stats.mean_ms) == (20.0, 30.0, 20.0)
-
-
-@pytest.mark.parametrize(("samples", "pct", "message"), [([], 50, "no samples"), ([1.0], 0, "must be in"),
-                                                         ([1.0], 101, "must be in")])
-def test_percentile_arguments_are_checked(samples, pct, message):
-    with pytest.raises(ValueError, match=message):
-        percentile(samples, pct)
-
-
-@pytest.mark.parametrize("count", [0, -1, 2.5, True])
-def test_the_request_count_must_be_a_positive_whole_number(count):
-    with pytest.raises(ValueError, match="positive whole number"):
-        time_calls(lambda: None, count)
