@@ -6,5 +6,6 @@ interrupts  SIGTERM/SIGINT as exceptions so cleanup runs
 report      the run's JSON report under reports/
 
 The prediction check and the latency percentiles are tfsuite.serving's (one implementation for
-the Docker test and this run). What it shares with the janitor (clients, credentials, guards, settings, tags) is in tfsuite.aws.
+the Docker test and this run). What it shares with the janitor (clients, credentials, guards,
+settings, tags) is in tfsuite.aws.
 """
