@@ -23,16 +23,16 @@ promises read the changed files from memory (tf_files); checkov gets a copy in a
 from __future__ import annotations
 
 import re
-import shutil
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 import yaml
 
+from tfsuite.copies import copy_folder
+
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it
 _KEYS = {"description", "edits", "remove", "rule", "checkov", "gate_problem", "parse_error"}
-_IGNORED = shutil.ignore_patterns(".*", "*.tfstate", "*.tfstate.*", "*.tfplan", "__pycache__")
 
 
 class CaseError(ValueError):
@@ -86,7 +86,7 @@ class BrokenCase:
         if dest.exists():
             raise CaseError(f"{self.name}: {dest} already exists")
         files = self.tf_files(base)
-        shutil.copytree(base, dest, ignore=_IGNORED)
+        copy_folder(base, dest)
         for stale in set(p.name for p in dest.glob("*.tf")) - set(files):
             (dest / stale).unlink()
         for name, text in files.items():

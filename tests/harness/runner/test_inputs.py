@@ -10,15 +10,16 @@ from pathlib import Path
 import pytest
 
 from tfsuite.emulator import localstack
-from tfsuite.emulator.endpoint import Emulator
+from tfsuite.emulator.endpoint import ACCESS_KEY, SECRET_KEY, Emulator
 from tfsuite.emulator.moto_server import EmbeddedMoto
 from tfsuite.emulator.services import UnknownResourceType, service_of
 from tfsuite.emulator.session import open_emulator
 from tfsuite.paths import REPO_ROOT, TERRAFORM_DIR
 from tfsuite.runner.emulator_diffs import split_tolerated
 from tfsuite.runner.inventory import Inventory, InventoryError, value_mismatches
+from tfsuite.runner.lifecycle import Deployment
 from tfsuite.runner.names import NAME_PREFIX_RULE, unique_name_prefix, worker_suffix
-from tfsuite.runner.override import write_override
+from tfsuite.runner.override import OVERRIDE_FILE, write_override
 from tfsuite.runner.plan import PendingChange, Plan
 from tfsuite.runner.targeting import exclusions, targets
 from tfsuite.runner.validations import ValidationCaseError, load_cases, plan_rounds
@@ -105,12 +106,51 @@ def test_override_needs_an_existing_directory(tmp_path):
         write_override(tmp_path / "missing", MOTO)
 
 
-def test_workspace_refuses_an_invalid_name_prefix(tmp_path):
-    toolchain = Toolchain(cli=Path("/bin/true"), cli_kind="terraform", cli_version="0", cli_source="path",
-                          cli_config_file=tmp_path / "cli.tfrc", provider_version="0",
-                          provider_source="mirror", mirror_dir=None, checkov=None)
+@pytest.fixture
+def toolchain(tmp_path) -> Toolchain:
+    return Toolchain(cli=Path("/bin/true"), cli_kind="terraform", cli_version="0", cli_source="path",
+                     cli_config_file=tmp_path / "cli.tfrc", provider_version="0",
+                     provider_source="mirror", mirror_dir=None, checkov=None)
+
+
+def test_workspace_refuses_an_invalid_name_prefix(tmp_path, toolchain):
     with pytest.raises(ValueError, match="breaks the rule of the name_prefix variable"):
         Workspace(tmp_path, toolchain, MOTO, "Bad_Prefix")
+
+
+def test_a_workspace_on_real_aws_needs_a_region(tmp_path, toolchain):
+    with pytest.raises(ValueError, match="real AWS and needs a region"):
+        Workspace(tmp_path, toolchain, None, "real-aws")
+
+
+def test_a_workspace_without_emulator_has_no_override_and_the_environments_credentials(toolchain):
+    workspace = Workspace.create(toolchain, None, "real-aws", region="eu-west-2")
+    try:
+        assert not (workspace.dir / OVERRIDE_FILE).exists()
+        assert sorted(p.name for p in workspace.dir.glob("*.tf")) == sorted(p.name for p in TERRAFORM_DIR.glob("*.tf"))
+        env = workspace._env()
+        assert env["AWS_REGION"] == workspace.region == "eu-west-2"
+        assert "AWS_ACCESS_KEY_ID" not in env and "AWS_SECRET_ACCESS_KEY" not in env
+    finally:
+        workspace.remove()
+
+
+def test_a_workspace_on_an_emulator_writes_the_override_in_the_region_asked(toolchain):
+    workspace = Workspace.create(toolchain, MOTO, "on-moto", region="us-east-1")
+    try:
+        assert MOTO.endpoint in (workspace.dir / OVERRIDE_FILE).read_text()
+        env = workspace._env()
+        assert (env["AWS_REGION"], env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"]) == \
+            ("us-east-1", ACCESS_KEY, SECRET_KEY)
+        assert workspace.emulator == MOTO.with_region("us-east-1")
+    finally:
+        workspace.remove()
+
+
+def test_the_lifecycle_refuses_a_workspace_without_an_emulator(tmp_path, toolchain):
+    workspace = Workspace(tmp_path, toolchain, None, "real-aws", region="eu-west-1")
+    with pytest.raises(ValueError, match="on an emulator: this workspace has none"):
+        Deployment(workspace, Inventory.load(REPO_ROOT / "tests" / "integration" / "inventories" / "lifecycle.yaml"))
 
 
 def test_var_files_must_be_a_list():
