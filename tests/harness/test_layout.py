@@ -66,3 +66,10 @@ def test_no_product_module_imports_the_test_doubles():
                  for path in product_modules() if (found := imports_of_doubles(path))}
     assert not offenders, f"product modules import tfsuite.testing (move the user out, or the double in): {offenders}"
 
+
+
+def test_no_module_is_over_300_lines():
+    lengths = {path.relative_to(REPO_ROOT).as_posix(): len(path.read_text(encoding="utf-8").splitlines())
+               for path in modules()}
+    too_long = {name: count for name, count in lengths.items() if count > MAX_LINES}
+    assert not too_long, f"modules over {MAX_LINES} lines (split them by what they do): {too_long}"
