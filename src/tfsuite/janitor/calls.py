@@ -51,3 +51,17 @@ class Deleter:
     kind: str
     exists: Callable[[Clients, str], bool]
     delete: Callable[[Clients, str], None]
+
+
+def listed(service: str, describe: str, ids: str, key: str) -> Callable[[Clients, str], bool]:
+    """An `exists` for resources a describe call lists by id: service.describe(ids=[ident])[key]."""
+    def exists(clients: Clients, ident: str) -> bool:
+        return bool(getattr(clients(service), describe)(**{ids: [ident]})[key])
+    return exists
+
+
+def deleted_by(service: str, operation: str, id_param: str) -> Callable[[Clients, str], None]:
+    """A `delete` that is one call: service.operation(id_param=ident)."""
+    def delete(clients: Clients, ident: str) -> None:
+        getattr(clients(service), operation)(**{id_param: ident})
+    return delete

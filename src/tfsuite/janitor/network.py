@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from botocore.exceptions import ClientError
 
-from tfsuite.janitor.calls import Clients
+from tfsuite.janitor.calls import Clients, deleted_by, listed
 
 # --- VPC and what lives in it: everything by id ---------------------------------------------------
 
@@ -27,8 +27,7 @@ def _raise_unsuccessful(answer: dict, operation: str) -> None:
         raise ClientError({"Error": {"Code": code, "Message": message}}, operation)
 
 
-def _flow_log_exists(clients: Clients, ident: str) -> bool:
-    return bool(clients("ec2").describe_flow_logs(FlowLogIds=[ident])["FlowLogs"])
+_flow_log_exists = listed("ec2", "describe_flow_logs", "FlowLogIds", "FlowLogs")
 
 
 def _delete_flow_log(clients: Clients, ident: str) -> None:
@@ -48,12 +47,8 @@ def _delete_nat_gateway(clients: Clients, ident: str) -> None:
                                                WaiterConfig={"Delay": 15, "MaxAttempts": 40})
 
 
-def _address_exists(clients: Clients, ident: str) -> bool:
-    return bool(clients("ec2").describe_addresses(AllocationIds=[ident])["Addresses"])
-
-
-def _release_address(clients: Clients, ident: str) -> None:
-    clients("ec2").release_address(AllocationId=ident)
+_address_exists = listed("ec2", "describe_addresses", "AllocationIds", "Addresses")
+_release_address = deleted_by("ec2", "release_address", "AllocationId")
 
 
 def _security_group(clients: Clients, ident: str) -> dict:
@@ -79,28 +74,12 @@ def _security_group_exists(clients: Clients, ident: str) -> bool:
     return bool(_security_group(clients, ident))
 
 
-def _delete_security_group(clients: Clients, ident: str) -> None:
-    clients("ec2").delete_security_group(GroupId=ident)
-
-
-def _network_interface_exists(clients: Clients, ident: str) -> bool:
-    return bool(clients("ec2").describe_network_interfaces(NetworkInterfaceIds=[ident])["NetworkInterfaces"])
-
-
-def _delete_network_interface(clients: Clients, ident: str) -> None:
-    clients("ec2").delete_network_interface(NetworkInterfaceId=ident)
-
-
-def _subnet_exists(clients: Clients, ident: str) -> bool:
-    return bool(clients("ec2").describe_subnets(SubnetIds=[ident])["Subnets"])
-
-
-def _delete_subnet(clients: Clients, ident: str) -> None:
-    clients("ec2").delete_subnet(SubnetId=ident)
-
-
-def _route_table_exists(clients: Clients, ident: str) -> bool:
-    return bool(clients("ec2").describe_route_tables(RouteTableIds=[ident])["RouteTables"])
+_delete_security_group = deleted_by("ec2", "delete_security_group", "GroupId")
+_network_interface_exists = listed("ec2", "describe_network_interfaces", "NetworkInterfaceIds", "NetworkInterfaces")
+_delete_network_interface = deleted_by("ec2", "delete_network_interface", "NetworkInterfaceId")
+_subnet_exists = listed("ec2", "describe_subnets", "SubnetIds", "Subnets")
+_delete_subnet = deleted_by("ec2", "delete_subnet", "SubnetId")
+_route_table_exists = listed("ec2", "describe_route_tables", "RouteTableIds", "RouteTables")
 
 
 def _delete_route_table(clients: Clients, ident: str) -> None:
@@ -112,8 +91,7 @@ def _delete_route_table(clients: Clients, ident: str) -> None:
     ec2.delete_route_table(RouteTableId=ident)
 
 
-def _internet_gateway_exists(clients: Clients, ident: str) -> bool:
-    return bool(clients("ec2").describe_internet_gateways(InternetGatewayIds=[ident])["InternetGateways"])
+_internet_gateway_exists = listed("ec2", "describe_internet_gateways", "InternetGatewayIds", "InternetGateways")
 
 
 def _detach_and_delete_internet_gateway(clients: Clients, ident: str) -> None:
@@ -124,9 +102,5 @@ def _detach_and_delete_internet_gateway(clients: Clients, ident: str) -> None:
     ec2.delete_internet_gateway(InternetGatewayId=ident)
 
 
-def _vpc_exists(clients: Clients, ident: str) -> bool:
-    return bool(clients("ec2").describe_vpcs(VpcIds=[ident])["Vpcs"])
-
-
-def _delete_vpc(clients: Clients, ident: str) -> None:
-    clients("ec2").delete_vpc(VpcId=ident)
+_vpc_exists = listed("ec2", "describe_vpcs", "VpcIds", "Vpcs")
+_delete_vpc = deleted_by("ec2", "delete_vpc", "VpcId")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from botocore.exceptions import ClientError
 
-from tfsuite.janitor.calls import Clients, error_code, is_gone_error
+from tfsuite.janitor.calls import Clients, deleted_by, error_code, is_gone_error, listed
 
 # --- application auto scaling: ident "<resource id>|<scalable dimension>" -------------------------
 
@@ -70,22 +70,14 @@ def _ecs_cluster_exists(clients: Clients, arn: str) -> bool:
     return any(c["status"] != "INACTIVE" for c in clusters)
 
 
-def _delete_ecs_cluster(clients: Clients, arn: str) -> None:
-    clients("ecs").delete_cluster(cluster=arn)
+_delete_ecs_cluster = deleted_by("ecs", "delete_cluster", "cluster")
 
 
 # --- load balancing: everything by ARN ----------------------------------------------------------
 
-def _listener_exists(clients: Clients, arn: str) -> bool:
-    return bool(clients("elbv2").describe_listeners(ListenerArns=[arn])["Listeners"])
-
-
-def _delete_listener(clients: Clients, arn: str) -> None:
-    clients("elbv2").delete_listener(ListenerArn=arn)
-
-
-def _load_balancer_exists(clients: Clients, arn: str) -> bool:
-    return bool(clients("elbv2").describe_load_balancers(LoadBalancerArns=[arn])["LoadBalancers"])
+_listener_exists = listed("elbv2", "describe_listeners", "ListenerArns", "Listeners")
+_delete_listener = deleted_by("elbv2", "delete_listener", "ListenerArn")
+_load_balancer_exists = listed("elbv2", "describe_load_balancers", "LoadBalancerArns", "LoadBalancers")
 
 
 def _delete_load_balancer(clients: Clients, arn: str) -> None:
@@ -95,9 +87,5 @@ def _delete_load_balancer(clients: Clients, arn: str) -> None:
                                                     WaiterConfig={"Delay": 5, "MaxAttempts": 60})
 
 
-def _target_group_exists(clients: Clients, arn: str) -> bool:
-    return bool(clients("elbv2").describe_target_groups(TargetGroupArns=[arn])["TargetGroups"])
-
-
-def _delete_target_group(clients: Clients, arn: str) -> None:
-    clients("elbv2").delete_target_group(TargetGroupArn=arn)
+_target_group_exists = listed("elbv2", "describe_target_groups", "TargetGroupArns", "TargetGroups")
+_delete_target_group = deleted_by("elbv2", "delete_target_group", "TargetGroupArn")

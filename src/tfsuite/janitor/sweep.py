@@ -113,24 +113,21 @@ def sweep(target: AwsTarget, *, older_than_hours: float, dry_run: bool = False, 
     return report
 
 
-def _hours(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of hours") from None
-    if value < 0 or value != value:
-        raise argparse.ArgumentTypeError(f"{text!r}: the age must be 0 hours or more")
-    return value
+def _number(unit: str, rule: str, ok: Callable[[float], bool]) -> Callable[[str], float]:
+    """An argparse type: a number of `unit` for which ok(value) holds, else an error naming `rule`."""
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number of {unit}") from None
+        if not ok(value):
+            raise argparse.ArgumentTypeError(f"{text!r}: {rule}")
+        return value
+    return parse
 
 
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"{text!r}: give a positive number of seconds")
-    return value
+_hours = _number("hours", "the age must be 0 hours or more", lambda value: value >= 0)  # NaN fails too
+_seconds = _number("seconds", "give a positive number of seconds", lambda value: value > 0)
 
 
 def _run_id(text: str) -> str:

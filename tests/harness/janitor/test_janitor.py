@@ -136,6 +136,7 @@ def test_an_arn_that_is_not_one_is_refused():
     ([], "the following arguments are required: --older-than-hours"),
     (["--older-than-hours", "-1"], "the age must be 0 hours or more"),
     (["--older-than-hours", "six"], "is not a number of hours"),
+    (["--older-than-hours", "nan"], "the age must be 0 hours or more"),
     (["--older-than-hours", "6", "--run-id", "E2E_BAD"], "must be 3-20 characters"),
     (["--older-than-hours", "6", "--endpoint-url", "localhost:5000"], "must start with http://"),
     (["--older-than-hours", "6", "--retry-seconds", "0"], "give a positive number of seconds"),

@@ -24,6 +24,14 @@ def test_load_config_names_the_file_it_cannot_parse(tmp_path):
         load_config(tmp_path)
 
 
+def test_a_promise_about_a_missing_resource_says_it_is_missing(tmp_path):
+    (tmp_path / "main.tf").write_text('resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\n')
+    findings = check_promises(load_config(tmp_path), only=["listener-port", "target-group"])
+    assert [(f.rule, f.address, f.message) for f in findings] == [
+        ("listener-port", "aws_lb_listener.tfserving", "is missing"),
+        ("target-group", "aws_lb_target_group.tfserving", "is missing")]
+
+
 def test_check_promises_refuses_unknown_promise_ids(real_config):
     with pytest.raises(KeyError, match="unknown promise"):
         check_promises(real_config, only=["no-such-promise"])
