@@ -25,11 +25,16 @@ def copy_folder(source: Path, dest: Path, *, overrides: bool = True) -> Path:
     return Path(dest)
 
 
+def copy_prefix(name_prefix: str) -> str:
+    """How the temporary folders of a run's copies start (a killed run's leftovers are found by it)."""
+    return f"tfsuite-{name_prefix}-"
+
+
 def copy_configuration(source: Path, name_prefix: str) -> Path:
     """A fresh temporary copy of the configuration for Terraform to run in: <tmp>/terraform,
     without state, caches, locks or overrides."""
     source = Path(source)
     if not any(source.glob("*.tf")):
         raise FileNotFoundError(f"no Terraform configuration (*.tf) in {source}")
-    parent = Path(tempfile.mkdtemp(prefix=f"tfsuite-{name_prefix}-"))
+    parent = Path(tempfile.mkdtemp(prefix=copy_prefix(name_prefix)))
     return copy_folder(source, parent / "terraform", overrides=False)

@@ -132,7 +132,9 @@ class RunningFlow:
         import tempfile
         from pathlib import Path
 
-        for leftover in Path(tempfile.gettempdir()).glob(f"tfsuite-{self.run_id}-*"):
+        from tfsuite.copies import copy_prefix
+
+        for leftover in Path(tempfile.gettempdir()).glob(copy_prefix(self.run_id) + "*"):
             shutil.rmtree(leftover, ignore_errors=True)
 
     def wait_until(self, condition, *, timeout: float, what: str):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tfsuite.copies import copy_configuration, copy_folder
+from tfsuite.copies import copy_configuration, copy_folder, copy_prefix
 
 KEPT = ["main.tf", "variables.tf", "templates/task.json.tpl", "examples/article.tfvars"]
 LOCAL = [".terraform/providers/x", ".terraform.lock.hcl", "terraform.tfstate", "terraform.tfstate.backup",
@@ -41,7 +41,7 @@ def test_a_copy_to_run_terraform_in_leaves_out_overrides_too(folder, tmp_path):
 def test_a_configuration_copy_is_a_fresh_temporary_folder(folder):
     copy = copy_configuration(folder, "abc")
     try:
-        assert copy.name == "terraform" and copy.parent.name.startswith("tfsuite-abc-")
+        assert copy.name == "terraform" and copy.parent.name.startswith(copy_prefix("abc"))
         assert files(copy) == set(KEPT)
     finally:
         shutil.rmtree(copy.parent)

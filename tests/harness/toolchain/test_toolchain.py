@@ -6,7 +6,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import yaml
 
+from tfsuite.paths import REPO_ROOT, TERRAFORM_DIR
 from tfsuite.toolchain import cli, cliconfig, gobuild, pins, provider
 from tfsuite.toolchain.manifest import Toolchain, ToolchainMissing, load_toolchain
 from tfsuite.toolchain.progress import StepFailed, run_logged
@@ -25,10 +27,41 @@ def test_cli_choice_rejects_anything_else_with_a_clear_message(value, message):
         cli.parse_choice(value)
 
 
-@pytest.mark.parametrize("version, ok", [("1.5.7", False), ("1.6.0", True), ("1.11.4", True),
-                                         ("1.10.10", True), ("2.0.0", False), ("garbage", False)])
-def test_supported_cli_versions_follow_required_version(version, ok):
+def dotted(version: tuple[int, ...]) -> str:
+    return ".".join(str(part) for part in version)
+
+
+LOWEST, BELOW = pins.SUPPORTED_CLI_MIN, pins.SUPPORTED_CLI_BELOW
+JUST_BELOW_LOWEST = (LOWEST[0], LOWEST[1] - 1, 99) if LOWEST[1] else (LOWEST[0] - 1, 99, 99)
+
+
+@pytest.mark.parametrize("version, ok", [
+    (dotted(JUST_BELOW_LOWEST), False), (dotted(LOWEST), True), (pins.TERRAFORM_RELEASE, True),
+    (pins.OPENTOFU_VERSION.removeprefix("v"), True), (dotted(BELOW), False), ("garbage", False)])
+def test_supported_cli_versions_follow_the_pins(version, ok):
     assert cli.supported(version) is ok
+
+
+def test_the_supported_range_is_terraforms_required_version():
+    from tfsuite.static.hcl import parse_file
+    from tfsuite.static.versions import allows
+
+    (settings,) = parse_file(TERRAFORM_DIR / "versions.tf")["terraform"]
+    required = settings["required_version"]
+    assert allows(required, dotted(LOWEST)) and not allows(required, dotted(JUST_BELOW_LOWEST))
+    assert allows(required, dotted((BELOW[0], BELOW[1], BELOW[2] - 1) if BELOW[2] else (BELOW[0] - 1, 99, 99)))
+    assert not allows(required, dotted(BELOW))
+
+
+def test_every_workflow_installs_the_pinned_terraform_release():
+    found = {}
+    for workflow in sorted((REPO_ROOT / ".github" / "workflows").glob("*.yml")):
+        for job in yaml.safe_load(workflow.read_text())["jobs"].values():
+            for step in job.get("steps", []):
+                if str(step.get("uses", "")).startswith("hashicorp/setup-terraform"):
+                    found[f"{workflow.name}: {job.get('name', '')}"] = str(step["with"]["terraform_version"])
+    assert found, "no workflow step installs Terraform"
+    assert set(found.values()) == {pins.TERRAFORM_RELEASE}, found
 
 
 def test_forcing_terraform_without_path_or_release_says_what_to_do(tmp_path, monkeypatch):
@@ -55,13 +88,13 @@ def test_cli_config_without_mirror_uses_the_registry(tmp_path):
 
 def test_cli_config_is_written_outside_the_users_terraformrc(tmp_path):
     path = cliconfig.write(tmp_path / "state" / "cli.tfrc", None, tmp_path / "cache")
-    assert path.read_text().startswith("# Written by `make bootstrap`")
+    assert path == tmp_path / "state" / "cli.tfrc" and path.read_text() == cliconfig.render(None, tmp_path / "cache")
     assert (tmp_path / "cache").is_dir()
 
 
 def test_manifest_round_trip_and_missing_manifest(tmp_path):
-    tc = Toolchain(cli=Path("/bin/true"), cli_kind="terraform", cli_version="1.11.4", cli_source="path",
-                   cli_config_file=tmp_path / "cli.tfrc", provider_version="6.47.1",
+    tc = Toolchain(cli=Path("/bin/true"), cli_kind="terraform", cli_version=pins.TERRAFORM_RELEASE, cli_source="path",
+                   cli_config_file=tmp_path / "cli.tfrc", provider_version=pins.PROVIDER_VERSION,
                    provider_source="mirror", mirror_dir=tmp_path / "m", checkov=None)
     assert Toolchain.from_json(tc.to_json()) == tc
     with pytest.raises(ToolchainMissing, match="run `make bootstrap`"):
@@ -73,8 +106,9 @@ def test_manifest_round_trip_and_missing_manifest(tmp_path):
 
 
 def test_toolchain_env_points_the_cli_at_our_config(tmp_path):
-    tc = Toolchain(cli=Path("/bin/true"), cli_kind="tofu", cli_version="1.10.10", cli_source="built",
-                   cli_config_file=tmp_path / "cli.tfrc", provider_version="6.47.1",
+    tc = Toolchain(cli=Path("/bin/true"), cli_kind="tofu", cli_version=pins.OPENTOFU_VERSION.removeprefix("v"),
+                   cli_source="built",
+                   cli_config_file=tmp_path / "cli.tfrc", provider_version=pins.PROVIDER_VERSION,
                    provider_source="mirror", mirror_dir=None, checkov=None)
     env = tc.env({"TF_CLI_CONFIG_FILE": "/root/.terraformrc"})
     assert env["TF_CLI_CONFIG_FILE"] == str(tmp_path / "cli.tfrc")
