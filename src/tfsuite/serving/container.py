@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from tfsuite.serving.deployment import MODEL_BASE_PATH
+from tfsuite.static.contract import REST_PORT as TF_SERVING_REST_PORT
 
-REST_PORT = "8501/tcp"
+REST_PORT = f"{TF_SERVING_REST_PORT}/tcp"
 LABEL = "tfsuite.serving-test"
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from tfsuite.aws.clients import AwsTarget
 from tfsuite.aws.tagging import TAG_NAME_PREFIX, RunIdentity
+from tfsuite.static.contract import REST_PORT
 
 _TRUST = json.dumps(
     {
@@ -91,7 +92,7 @@ def build_sample_stack(
     ec2.authorize_security_group_ingress(
         GroupId=tasks_sg,
         IpPermissions=[
-            {"IpProtocol": "tcp", "FromPort": 8501, "ToPort": 8501, "UserIdGroupPairs": [{"GroupId": alb_sg}]}
+            {"IpProtocol": "tcp", "FromPort": REST_PORT, "ToPort": REST_PORT, "UserIdGroupPairs": [{"GroupId": alb_sg}]}
         ],
     )
     ec2.authorize_security_group_egress(
@@ -99,8 +100,8 @@ def build_sample_stack(
         IpPermissions=[
             {
                 "IpProtocol": "tcp",
-                "FromPort": 8501,
-                "ToPort": 8501,
+                "FromPort": REST_PORT,
+                "ToPort": REST_PORT,
                 "UserIdGroupPairs": [{"GroupId": tasks_sg}],
             }
         ],
@@ -120,7 +121,7 @@ def build_sample_stack(
         Name=f"{prefix}-alb", Subnets=subnets, SecurityGroups=[alb_sg], Type="application", Tags=tag_list
     )["LoadBalancers"][0]["LoadBalancerArn"]
     group = elbv2.create_target_group(
-        Name=f"{prefix}-tg", Protocol="HTTP", Port=8501, VpcId=vpc, TargetType="ip", Tags=tag_list
+        Name=f"{prefix}-tg", Protocol="HTTP", Port=REST_PORT, VpcId=vpc, TargetType="ip", Tags=tag_list
     )["TargetGroups"][0]["TargetGroupArn"]
     listener = elbv2.create_listener(
         LoadBalancerArn=alb,
@@ -179,7 +180,7 @@ def build_sample_stack(
             {
                 "name": "tfserving",
                 "image": "tensorflow/serving:2.18.0",
-                "portMappings": [{"containerPort": 8501}],
+                "portMappings": [{"containerPort": REST_PORT}],
             }
         ],
         tags=ecs_tags,
@@ -190,7 +191,7 @@ def build_sample_stack(
         taskDefinition=task_definition,
         desiredCount=1,
         launchType="FARGATE",
-        loadBalancers=[{"targetGroupArn": group, "containerName": "tfserving", "containerPort": 8501}],
+        loadBalancers=[{"targetGroupArn": group, "containerName": "tfserving", "containerPort": REST_PORT}],
         networkConfiguration={"awsvpcConfiguration": {"subnets": subnets, "securityGroups": [tasks_sg]}},
         tags=ecs_tags,
     )["service"]["serviceArn"]
