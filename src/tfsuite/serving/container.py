@@ -6,7 +6,7 @@ with MODEL_NAME=<model_name> and MODEL_BASE_PATH=/models, so TF Serving reads
 folders) is bind-mounted read-only at the same place.
 
 `engine` is a docker SDK client (docker.from_env()), or anything with the same small surface
-(see fake_docker).
+(see tfsuite.testing.fake_docker).
 """
 
 from __future__ import annotations
