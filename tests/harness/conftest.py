@@ -2,7 +2,7 @@
 
 - `embedded_moto`: moto itself, for the compatibility canaries of tfsuite.emulator.moto_compat
 - `real_config`: terraform/ as python-hcl2 reads it
-- `rejecting_sts`, `unused_tcp_port_url`: STS endpoints that refuse, or are not there
+- `rejecting_sts`: an STS endpoint that refuses the credentials
 - `plan_document`: a minimal plan JSON for the cost guard
 - `leaked_run`: a suite-tagged stack built with boto3, as a run that died mid-way leaves it
 """
@@ -64,17 +64,6 @@ def rejecting_sts(request):
     yield FakeSts(f"http://127.0.0.1:{server.server_address[1]}", code)
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture
-def unused_tcp_port_url() -> str:
-    """A loopback URL nothing listens on (the port is bound, then released)."""
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture

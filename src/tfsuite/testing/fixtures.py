@@ -6,6 +6,7 @@ Imports happen inside the fixtures, so every tox env can load the plugin whateve
 - `start_stub`: start_stub(**TFServingStub options) -> a running stub, stopped after the test
 - `stub`, `client`: a stub serving empty_model, and a TFServingClient on it
 - `closed_port`: a port on 127.0.0.1 where nothing listens any more
+- `unused_tcp_port_url`: a loopback URL nothing listens on
 """
 
 from __future__ import annotations
@@ -65,3 +66,14 @@ def closed_port(start_stub) -> int:
     port = stub.port
     stub.stop()
     return port
+
+
+@pytest.fixture
+def unused_tcp_port_url() -> str:
+    """A loopback URL nothing listens on (the port is bound, then released)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
