@@ -2,7 +2,6 @@
 
 import pytest
 
-from tfsuite.policy import CheckovBatch, ScanTarget
 from tfsuite.static import HclParseError, check_promises, load_config
 from tfsuite.static.versions import allows
 from tfsuite.testing.broken_cases import CaseError, load_case
@@ -35,27 +34,6 @@ def test_a_promise_about_a_missing_resource_says_it_is_missing(tmp_path):
 def test_check_promises_refuses_unknown_promise_ids(real_config):
     with pytest.raises(KeyError, match="unknown promise"):
         check_promises(real_config, only=["no-such-promise"])
-
-
-@pytest.mark.parametrize("name", ["", "../x", "a b"])
-def test_scan_target_refuses_bad_names(tmp_path, name):
-    with pytest.raises(ValueError, match="scan target name"):
-        ScanTarget(name, tmp_path)
-
-
-def test_scan_target_refuses_missing_paths_and_non_plan_files(tmp_path):
-    with pytest.raises(FileNotFoundError):
-        ScanTarget("x", tmp_path / "missing")
-    (tmp_path / "main.tf").write_text("")
-    with pytest.raises(ValueError, match="not a plan .json"):
-        ScanTarget("x", tmp_path / "main.tf")
-
-
-def test_checkov_batch_refuses_duplicate_or_no_targets(tmp_path):
-    with pytest.raises(ValueError, match="at least one"):
-        CheckovBatch([], checkov=tmp_path)
-    with pytest.raises(ValueError, match="unique"):
-        CheckovBatch([ScanTarget("a", tmp_path), ScanTarget("a", tmp_path)], checkov=tmp_path)
 
 
 @pytest.mark.parametrize("expect, message", [
