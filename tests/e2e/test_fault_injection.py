@@ -13,11 +13,11 @@ import sys
 
 import pytest
 
-from tfsuite.aws.deleters import Clients
-from tfsuite.aws.e2e import plan_from_args
-from tfsuite.aws.inventory import discover
 from tfsuite.aws.tagging import TAG_RUN_ID, RunIdentity
+from tfsuite.e2e.cli import plan_from_args
 from tfsuite.emulator.leftovers import leftovers
+from tfsuite.janitor.deleters import Clients
+from tfsuite.janitor.inventory import discover
 from tfsuite.paths import REPO_ROOT
 
 pytestmark = pytest.mark.usefixtures("toolchain")  # the flow subprocess runs Terraform
@@ -30,7 +30,7 @@ def vpc_of_run(emulator_target, run_id: str) -> list:
 
 def run_janitor(emulator, run_id: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "tfsuite.aws.janitor", "--endpoint-url", emulator.endpoint, "--region",
+        [sys.executable, "-m", "tfsuite.janitor", "--endpoint-url", emulator.endpoint, "--region",
          emulator.region, "--older-than-hours", "0", "--run-id", run_id, "--retry-seconds", "60"],
         capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(REPO_ROOT / "src")})
 

@@ -19,7 +19,6 @@ import hashlib
 import json
 import logging
 import shutil
-import tempfile
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -28,8 +27,10 @@ from pathlib import Path
 
 import tftest
 
+from tfsuite.copies import copy_configuration
 from tfsuite.emulator.endpoint import ACCESS_KEY, SECRET_KEY, Emulator
 from tfsuite.paths import TERRAFORM_DIR, cache_dir
+from tfsuite.runner.diagnostics import Diagnostic, TerraformFailed, error_diagnostics, failure_message
 from tfsuite.runner.names import NAME_PREFIX_RULE
 from tfsuite.runner.override import OVERRIDE_FILE, write_override
 from tfsuite.runner.plan import PendingChange, Plan
@@ -37,36 +38,6 @@ from tfsuite.runner.stopping import deadline
 from tfsuite.toolchain import Toolchain
 
 log = logging.getLogger(__name__)
-
-# Never copied into a run: local state, caches, lock files for another provider build, overrides.
-_NOT_COPIED = shutil.ignore_patterns(".terraform", "*.tfstate", "*.tfstate.*", ".terraform.lock.hcl",
-                                     "override.tf", "*_override.tf", "*.tfplan", "plan*.out")
-
-
-def copy_configuration(source: Path, name_prefix: str) -> Path:
-    """A fresh temporary copy of the configuration, without state, caches, locks or overrides."""
-    source = Path(source)
-    if not any(source.glob("*.tf")):
-        raise FileNotFoundError(f"no Terraform configuration (*.tf) in {source}")
-    parent = Path(tempfile.mkdtemp(prefix=f"tfsuite-{name_prefix}-"))
-    directory = parent / "terraform"
-    shutil.copytree(source, directory, ignore=_NOT_COPIED)
-    return directory
-
-
-class TerraformFailed(RuntimeError):
-    """A Terraform command failed; the message carries the command and its error output."""
-
-
-@dataclass(frozen=True)
-class Diagnostic:
-    severity: str
-    summary: str
-    detail: str
-
-    def text(self) -> str:
-        return " ".join(f"{self.summary} {self.detail}".split())
-
 
 @dataclass(frozen=True)
 class Inputs:
@@ -89,14 +60,23 @@ class Inputs:
 
 
 class Workspace:
-    def __init__(self, directory: Path, toolchain: Toolchain, emulator: Emulator, name_prefix: str,
-                 owns_parent: bool = True) -> None:
+    """A copy of terraform/ for one run. With an emulator: the override file sends every AWS call
+    there, with its fixed credentials. With emulator=None: real AWS, in `region`, with the
+    credentials of the environment (tftest starts the CLI with os.environ plus these variables)."""
+
+    def __init__(self, directory: Path, toolchain: Toolchain, emulator: Emulator | None, name_prefix: str,
+                 owns_parent: bool = True, *, region: str | None = None) -> None:
         if not NAME_PREFIX_RULE.fullmatch(name_prefix):
             raise ValueError(f"name_prefix {name_prefix!r} breaks the rule of the name_prefix variable "
                              "(3-20 chars: lowercase letters, digits, hyphens; a letter first)")
+        if emulator is not None:
+            region = region or emulator.region
+        elif not region:
+            raise ValueError("a workspace without an emulator runs on real AWS and needs a region")
         self.dir = Path(directory)
         self.toolchain = toolchain
         self.emulator = emulator
+        self.region: str = region
         self.name_prefix = name_prefix
         self._owns_parent = owns_parent
         self.timings: list[tuple[str, float]] = []
@@ -106,23 +86,22 @@ class Workspace:
         self.tf = tftest.TerraformTest(str(self.dir), binary=str(toolchain.cli), env=self._env())
 
     @classmethod
-    def create(cls, toolchain: Toolchain, emulator: Emulator, name_prefix: str,
-               source: Path = TERRAFORM_DIR) -> Workspace:
+    def create(cls, toolchain: Toolchain, emulator: Emulator | None, name_prefix: str,
+               source: Path = TERRAFORM_DIR, *, region: str | None = None) -> Workspace:
+        """A fresh copy of `source`; with an emulator (moved to `region` if given) its override file."""
+        if emulator is not None and region:
+            emulator = emulator.with_region(region)
         directory = copy_configuration(source, name_prefix)
-        write_override(directory, emulator)
-        return cls(directory, toolchain, emulator, name_prefix)
+        if emulator is not None:
+            write_override(directory, emulator)
+        return cls(directory, toolchain, emulator, name_prefix, region=region)
 
     def _env(self) -> dict[str, str]:
-        env = self.toolchain.env({})
-        env.update({
-            # Use the cached provider without a lock-file checksum (our copies start without a lock
-            # file): init then links the cache instead of re-installing 900 MB into it.
-            "TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE": "true",
-            "AWS_ACCESS_KEY_ID": ACCESS_KEY,
-            "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
-            "AWS_EC2_METADATA_DISABLED": "true",
-            "AWS_REGION": self.emulator.region,
-        })
+        env = self.toolchain.env({})  # also lets init link the provider cache without a lock file
+        env["AWS_REGION"] = self.region
+        if self.emulator is not None:
+            env.update({"AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
+                        "AWS_EC2_METADATA_DISABLED": "true"})
         return env
 
     # steps ---------------------------------------------------------------------------------------
@@ -169,7 +148,7 @@ class Workspace:
                                     "-lock=false", *self._input_args(inputs))
             return []
         except tftest.TerraformTestError as exc:
-            return _diagnostics(str(exc.args[0]))
+            return error_diagnostics(str(exc.args[0]))
         finally:
             self._timed(label, started)
 
@@ -195,7 +174,7 @@ class Workspace:
             result = self.tf.execute_command("plan", "-input=false", "-no-color", "-detailed-exitcode",
                                              f"-out={plan_file.name}", *self._input_args(self.applied))
         except tftest.TerraformTestError as exc:
-            raise TerraformFailed(_failure_message("plan", self.dir, str(exc.args[0]))) from None
+            raise TerraformFailed(failure_message("plan", self.dir, str(exc.args[0]))) from None
         finally:
             self._timed(label, started)
         if result.retcode == 0:
@@ -267,7 +246,7 @@ class Workspace:
         try:
             return self.tf.execute_command(command, *args).out
         except tftest.TerraformTestError as exc:
-            raise TerraformFailed(_failure_message(command, self.dir, str(exc.args[0]))) from None
+            raise TerraformFailed(failure_message(command, self.dir, str(exc.args[0]))) from None
         finally:
             self._timed(label, started)
 
@@ -293,27 +272,4 @@ def _decoded(variables: Sequence[tuple[str, str]]) -> dict:
     return {name: json.loads(value) for name, value in variables}
 
 
-def _diagnostics(output: str) -> list[Diagnostic]:
-    found = []
-    for line in output.splitlines():
-        start = line.find("{")
-        if start < 0:
-            continue
-        try:
-            message = json.loads(line[start:])
-        except ValueError:
-            continue
-        diagnostic = message.get("diagnostic") if isinstance(message, dict) else None
-        if diagnostic and diagnostic.get("severity") == "error":
-            found.append(Diagnostic("error", diagnostic.get("summary", ""), diagnostic.get("detail", "")))
-    return found
-
-
-def _failure_message(command: str, directory: Path, output: str) -> str:
-    lines = [ln for ln in output.splitlines() if ln.strip()]
-    errors = [i for i, ln in enumerate(lines) if "Error:" in ln]
-    excerpt = lines[errors[0]:errors[0] + 40] if errors else lines[-40:]
-    return f"terraform {command} failed in {directory}:\n" + "\n".join(excerpt)
-
-
-__all__ = ["Diagnostic", "Inputs", "OVERRIDE_FILE", "TerraformFailed", "Workspace"]
+__all__ = ["Diagnostic", "Inputs", "OVERRIDE_FILE", "TerraformFailed", "Workspace", "copy_configuration"]
