@@ -127,6 +127,11 @@ resource "aws_iam_role" "execution" {
   name        = "${var.name_prefix}-execution"
   description = "ECS task execution role for ${var.name_prefix} TF Serving: pull images, write logs"
 
+  # Destroy removes policies this configuration does not track (an apply interrupted between
+  # PutRolePolicy and the state write, or a policy added by hand): AWS refuses DeleteRole while any
+  # remain, and the role would leak.
+  force_detach_policies = true
+
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
@@ -175,8 +180,9 @@ resource "aws_iam_role_policy" "execution" {
 }
 
 resource "aws_iam_role" "task" {
-  name        = "${var.name_prefix}-task"
-  description = "ECS task role for ${var.name_prefix} TF Serving: read the model prefix of the model bucket"
+  name                  = "${var.name_prefix}-task"
+  description           = "ECS task role for ${var.name_prefix} TF Serving: read the model prefix of the model bucket"
+  force_detach_policies = true # see the execution role
 
   # Only ECS tasks of this account and region may assume it (confused deputy protection).
   assume_role_policy = jsonencode({
@@ -242,8 +248,9 @@ resource "aws_iam_role_policy" "task_model_read" {
 resource "aws_iam_role" "flow_logs" {
   count = var.vpc_flow_logs_enabled ? 1 : 0
 
-  name        = "${var.name_prefix}-flow-logs"
-  description = "VPC flow logs of ${var.name_prefix}: deliver to their CloudWatch log group"
+  name                  = "${var.name_prefix}-flow-logs"
+  description           = "VPC flow logs of ${var.name_prefix}: deliver to their CloudWatch log group"
+  force_detach_policies = true # see the execution role
 
   assume_role_policy = jsonencode({
     Version = "2012-10-17"

@@ -16,10 +16,12 @@ from tfsuite.emulator.services import endpoint_services, service_of
 from tfsuite.modelsync import COMPLETE_MARKER
 from tfsuite.paths import REPO_ROOT
 from tfsuite.runner.inventory import check_counts, check_values
+from tfsuite.serving.deployment import MODEL_BASE_PATH
+from tfsuite.static import contract
 
 pytestmark = pytest.mark.gate
 
-TFSERVING_REST_PORT = 8501
+TFSERVING_REST_PORT = contract.REST_PORT  # TF Serving's REST port, a fact of the image
 
 
 def variables(deployment) -> dict:
@@ -112,7 +114,7 @@ def test_task_definition_containers_ports_environment_and_logs(applied, outputs)
     assert serving["essential"] is True
     assert [p["containerPort"] for p in serving["portMappings"]] == [TFSERVING_REST_PORT]
     assert {e["name"]: e["value"] for e in serving["environment"]}.items() >= {
-        "MODEL_NAME": wanted["model_name"], "MODEL_BASE_PATH": "/models"}.items()
+        "MODEL_NAME": wanted["model_name"], "MODEL_BASE_PATH": MODEL_BASE_PATH}.items()
     assert logs["logDriver"] == "awslogs"
     assert logs["options"]["awslogs-group"] == outputs["log_group_name"]
     assert logs["options"]["awslogs-region"] == wanted["aws_region"]
