@@ -43,8 +43,8 @@ def models_dir(tmp_path) -> Path:
 
 
 @pytest.fixture
-def s3(embedded_moto):
-    return embedded_moto.client("s3")
+def s3(emulator):
+    return emulator.client("s3")
 
 
 @pytest.fixture
@@ -84,14 +84,14 @@ def test_terraform_passes_the_protocol_marker_to_the_script():
         COMPLETE_MARKER
 
 
-def test_only_complete_versions_are_published_and_deleted_ones_disappear(aws_cli, embedded_moto, s3, bucket,
+def test_only_complete_versions_are_published_and_deleted_ones_disappear(aws_cli, emulator, s3, bucket,
                                                                          models_dir):
     live = models_dir / MODEL
     files = _upload_files(s3, bucket, "1")
     _complete(s3, bucket, "1")
     _upload_files(s3, bucket, "2")  # version 2 is still uploading: no marker yet
 
-    with SyncScript(_script(bucket, models_dir), embedded_moto.endpoint, aws_cli) as sync:
+    with SyncScript(_script(bucket, models_dir), emulator.endpoint, aws_cli) as sync:
         # the end of a pass that saw version 2 without its marker (or, wrongly, version 2 in place)
         sync.wait_for(lambda: _logged(sync, f"waiting for {COMPLETE_MARKER}: 2") or (live / "2").exists(),
                       "a pass that saw version 2 incomplete")
@@ -111,26 +111,26 @@ def test_only_complete_versions_are_published_and_deleted_ones_disappear(aws_cli
         assert not any(p.name != "2" for p in (models_dir / ".incoming").iterdir()), "download leftovers"
 
 
-def test_a_partial_version_never_reaches_the_live_folder(aws_cli, embedded_moto, s3, bucket, models_dir):
+def test_a_partial_version_never_reaches_the_live_folder(aws_cli, emulator, s3, bucket, models_dir):
     """Today's final `aws s3 sync --delete` of the whole prefix copied partial versions into place."""
     live = models_dir / MODEL
     _upload_files(s3, bucket, "1")
     _complete(s3, bucket, "1")
     s3.put_object(Bucket=bucket, Key=f"{MODEL}/7/variables/variables.index", Body=b"half-uploaded")
 
-    with SyncScript(_script(bucket, models_dir), embedded_moto.endpoint, aws_cli) as sync:
+    with SyncScript(_script(bucket, models_dir), emulator.endpoint, aws_cli) as sync:
         sync.wait_for(lambda: _logged(sync, f"waiting for {COMPLETE_MARKER}: 7") or (live / "7").exists(),
                       "a pass that saw version 7 incomplete")
         assert (live / "1").is_dir(), sync.output()
         assert not (live / "7").exists(), "the partial version 7 reached the live folder:\n" + sync.output()
 
 
-def test_a_changed_marker_republishes_the_version(aws_cli, embedded_moto, s3, bucket, models_dir):
+def test_a_changed_marker_republishes_the_version(aws_cli, emulator, s3, bucket, models_dir):
     live = models_dir / MODEL
     _upload_files(s3, bucket, "1")
     _complete(s3, bucket, "1", b"first upload")
 
-    with SyncScript(_script(bucket, models_dir), embedded_moto.endpoint, aws_cli) as sync:
+    with SyncScript(_script(bucket, models_dir), emulator.endpoint, aws_cli) as sync:
         sync.wait_for(lambda: (live / "1" / "saved_model.pb").is_file(), "version 1 in place")
         s3.put_object(Bucket=bucket, Key=f"{MODEL}/1/saved_model.pb", Body=b"new graph")
         _complete(s3, bucket, "1", b"second upload")
@@ -138,10 +138,10 @@ def test_a_changed_marker_republishes_the_version(aws_cli, embedded_moto, s3, bu
                       "version 1 published again with the changed file")
 
 
-def test_listing_errors_are_retried_until_the_bucket_answers(aws_cli, embedded_moto, s3, models_dir):
+def test_listing_errors_are_retried_until_the_bucket_answers(aws_cli, emulator, s3, models_dir):
     bucket = "sync-created-late"
     live = models_dir / MODEL
-    with SyncScript(_script(bucket, models_dir), embedded_moto.endpoint, aws_cli) as sync:
+    with SyncScript(_script(bucket, models_dir), emulator.endpoint, aws_cli) as sync:
         sync.wait_for_log("cannot list", timeout=30)
         s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
         try:
@@ -154,8 +154,8 @@ def test_listing_errors_are_retried_until_the_bucket_answers(aws_cli, embedded_m
             s3.delete_bucket(Bucket=bucket)
 
 
-def test_the_script_stops_promptly_on_sigterm(aws_cli, embedded_moto, bucket, models_dir):
-    with SyncScript(_script(bucket, models_dir), embedded_moto.endpoint, aws_cli) as sync:
+def test_the_script_stops_promptly_on_sigterm(aws_cli, emulator, bucket, models_dir):
+    with SyncScript(_script(bucket, models_dir), emulator.endpoint, aws_cli) as sync:
         sync.wait_for_log("model-sync: ", timeout=30)
         assert sync.stop(timeout=5) == 0
     assert "stopping" in sync.output()
