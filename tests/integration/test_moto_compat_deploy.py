@@ -26,9 +26,9 @@ def test_canary_upstream_implements_pull_through_cache_rules():
 
 
 @pytest.fixture
-def new_service(embedded_moto):
+def new_service(emulator):
     """create(**extra) makes a throw-away Fargate service and returns (ecs client, cluster, name)."""
-    ec2, ecs = embedded_moto.client("ec2"), embedded_moto.client("ecs")
+    ec2, ecs = emulator.client("ec2"), emulator.client("ecs")
     name = f"compat-{uuid.uuid4().hex[:8]}"
     vpc = ec2.create_vpc(CidrBlock="10.7.0.0/16")["Vpc"]["VpcId"]
     subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.7.1.0/24")["Subnet"]["SubnetId"]
@@ -69,8 +69,8 @@ def test_create_service_without_a_deployment_configuration_still_works(new_servi
 
 
 @pytest.fixture
-def ecr(embedded_moto):
-    client, prefixes = embedded_moto.client("ecr"), []
+def ecr(emulator):
+    client, prefixes = emulator.client("ecr"), []
 
     def create(**extra):
         prefix = f"compat-{uuid.uuid4().hex[:8]}"
@@ -166,16 +166,16 @@ def _cbor_call(emulator, operation: str, params: dict) -> tuple[int, dict, dict]
     return status, headers, parsed
 
 
-def test_cloudwatch_alarms_over_cbor_round_trip(embedded_moto):
+def test_cloudwatch_alarms_over_cbor_round_trip(emulator):
     name = f"compat-{uuid.uuid4().hex[:8]}"
     alarm = {"AlarmName": name, "Namespace": "AWS/ApplicationELB", "MetricName": "UnHealthyHostCount",
              "Statistic": "Maximum", "Period": 60, "EvaluationPeriods": 3, "DatapointsToAlarm": 2,
              "Threshold": 0.0, "ComparisonOperator": "GreaterThanThreshold",
              "Dimensions": [{"Name": "LoadBalancer", "Value": "app/t/0123"}], "Tags": [{"Key": "k", "Value": "v"}]}
 
-    put_status, put_headers, _ = _cbor_call(embedded_moto, "PutMetricAlarm", alarm)
-    status, headers, described = _cbor_call(embedded_moto, "DescribeAlarms", {"AlarmNames": [name]})
-    _cbor_call(embedded_moto, "DeleteAlarms", {"AlarmNames": [name]})
+    put_status, put_headers, _ = _cbor_call(emulator, "PutMetricAlarm", alarm)
+    status, headers, described = _cbor_call(emulator, "DescribeAlarms", {"AlarmNames": [name]})
+    _cbor_call(emulator, "DeleteAlarms", {"AlarmNames": [name]})
 
     assert (put_status, put_headers["smithy-protocol"]) == (200, "rpc-v2-cbor")
     assert (status, headers["Content-Type"]) == (200, "application/cbor")
@@ -185,9 +185,9 @@ def test_cloudwatch_alarms_over_cbor_round_trip(embedded_moto):
     assert found["AlarmConfigurationUpdatedTimestamp"].year >= 2024  # a CBOR tag-1 timestamp, parsed
 
 
-def test_cloudwatch_errors_over_cbor_carry_their_code(embedded_moto):
-    status, headers, parsed = _cbor_call(embedded_moto, "TagResource", {
-        "ResourceARN": f"arn:aws:cloudwatch:{embedded_moto.region}:123456789012:alarm:none-{uuid.uuid4().hex[:6]}",
+def test_cloudwatch_errors_over_cbor_carry_their_code(emulator):
+    status, headers, parsed = _cbor_call(emulator, "TagResource", {
+        "ResourceARN": f"arn:aws:cloudwatch:{emulator.region}:123456789012:alarm:none-{uuid.uuid4().hex[:6]}",
         "Tags": [{"Key": "k", "Value": "v"}]})
 
     assert status >= 400 and headers["smithy-protocol"] == "rpc-v2-cbor"
