@@ -8,11 +8,10 @@ import re
 
 import pytest
 import yaml
-from tfsuite.aws.e2e import EMULATOR_ACCOUNT_IDS, REAL_AWS_ONLY_STEPS, E2EFailed, E2EPlan, run_e2e
-
 from tfsuite.aws.guards import CostAllowlist, cost_violations
 from tfsuite.aws.settings import DEFAULT_ALLOWLIST, E2ESettings
 from tfsuite.aws.tagging import RunIdentity
+from tfsuite.e2e.flow import EMULATOR_ACCOUNT_IDS, REAL_AWS_ONLY_STEPS, E2EFailed, E2EPlan, run_e2e
 from tfsuite.emulator.leftovers import leftovers
 from tfsuite.paths import REPO_ROOT
 
