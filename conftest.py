@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tfsuite.pytest_plugin", "tfsuite.testing.fixtures"]
+pytest_plugins = ["tfsuite.pytest_plugin", "tfsuite.testing.fixtures", "pytester"]
 
 GATE_DIRS = (Path(__file__).parent / "tests" / "unit", Path(__file__).parent / "tests" / "harness")
 

@@ -86,24 +86,53 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "models" {
   }
 }
 
+# The identity running Terraform, as bucket policies see it (the role, not the session, when a
+# role was assumed): it must be one of model_writer_arns when Terraform itself writes objects.
+data "aws_iam_session_context" "deployer" {
+  count = length(var.model_writer_arns) > 0 ? 1 : 0
+
+  arn = data.aws_caller_identity.current.arn
+}
+
 resource "aws_s3_bucket_policy" "models" {
   bucket = aws_s3_bucket.models.id
 
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [{
-      Sid       = "DenyInsecureTransport"
-      Effect    = "Deny"
-      Principal = "*"
-      Action    = "s3:*"
-      Resource  = [aws_s3_bucket.models.arn, "${aws_s3_bucket.models.arn}/*"]
-      Condition = {
-        Bool = { "aws:SecureTransport" = "false" }
-      }
-    }]
+    Statement = concat(
+      [{
+        Sid       = "DenyInsecureTransport"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = "s3:*"
+        Resource  = [aws_s3_bucket.models.arn, "${aws_s3_bucket.models.arn}/*"]
+        Condition = {
+          Bool = { "aws:SecureTransport" = "false" }
+        }
+      }],
+      # Only the named deployers may add, replace or delete model files (and object versions,
+      # which force_destroy_bucket deletes); everyone else, whatever their IAM policies say, reads.
+      length(var.model_writer_arns) == 0 ? [] : [{
+        Sid       = "DenyModelWritesExceptDeployers"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = ["s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"]
+        Resource  = "${aws_s3_bucket.models.arn}/*"
+        Condition = {
+          ArnNotEquals = { "aws:PrincipalArn" = var.model_writer_arns }
+        }
+      }],
+    )
   })
 
   depends_on = [aws_s3_bucket_public_access_block.models]
+
+  lifecycle {
+    precondition {
+      condition     = length(var.model_writer_arns) == 0 || (length(local.model_files) == 0 && !var.force_destroy_bucket) || contains(var.model_writer_arns, try(data.aws_iam_session_context.deployer[0].issuer_arn, ""))
+      error_message = "model_writer_arns must include the identity running Terraform (${try(data.aws_iam_session_context.deployer[0].issuer_arn, "unknown")}) while model_local_path or force_destroy_bucket make Terraform write or delete model objects; otherwise the bucket policy denies its own upload and destroy."
+    }
+  }
 }
 
 # One object per file of the local SavedModel folder, e.g. 1/saved_model.pb ->

@@ -6,6 +6,23 @@ locals {
   tfserving_rest_port = 8501
   tfserving_grpc_port = 8500
 
+  # HTTPS on the listener port when a certificate is given; plain HTTP (the article) otherwise.
+  https_enabled   = var.certificate_arn != null
+  listener_scheme = local.https_enabled ? "https" : "http"
+
+  # Every attribute that makes AWS replace the REST target group (the VPC is replaced when its
+  # CIDR changes). Target group names are unique per region, so the name carries a hash of these
+  # and the replacement, created before the old group is destroyed, never collides with it.
+  rest_target_group = {
+    port             = local.tfserving_rest_port
+    protocol         = "HTTP"
+    protocol_version = "HTTP1"
+    target_type      = "ip"
+    vpc_cidr         = var.vpc_cidr
+  }
+  # <name_prefix>-<8 hex>: at most 29 of the 32 characters AWS allows.
+  rest_target_group_name = "${var.name_prefix}-${substr(sha256(jsonencode(local.rest_target_group)), 0, 8)}"
+
   private_tasks = var.task_subnet_type == "private"
   nat_gateway   = local.private_tasks && var.nat_gateway_enabled
   # Private tasks without a NAT gateway reach ECR and CloudWatch Logs through interface endpoints
@@ -228,10 +245,11 @@ resource "aws_lb" "tfserving" {
 }
 
 resource "aws_lb_target_group" "tfserving" {
-  name                 = "${var.name_prefix}-tg"
-  port                 = local.tfserving_rest_port
-  protocol             = "HTTP"
-  target_type          = "ip"
+  name                 = local.rest_target_group_name
+  port                 = local.rest_target_group.port
+  protocol             = "HTTP" # = local.rest_target_group.protocol (promise target-group-replacement)
+  protocol_version     = local.rest_target_group.protocol_version
+  target_type          = local.rest_target_group.target_type
   vpc_id               = aws_vpc.main.id
   deregistration_delay = var.deregistration_delay_seconds
 
@@ -252,12 +270,19 @@ resource "aws_lb_target_group" "tfserving" {
   tags = {
     Name = "${var.name_prefix}-tg"
   }
+
+  # A replacement is registered with the listener and the service before the old group goes.
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_lb_listener" "tfserving" {
   load_balancer_arn = aws_lb.tfserving.arn
   port              = var.listener_port
-  protocol          = "HTTP"
+  protocol          = local.https_enabled ? "HTTPS" : "HTTP"
+  ssl_policy        = local.https_enabled ? var.ssl_policy : null
+  certificate_arn   = var.certificate_arn
 
   default_action {
     type             = "forward"

@@ -4,13 +4,18 @@ output "alb_dns_name" {
 }
 
 output "predict_url" {
-  description = "TF Serving REST predict URL through the load balancer."
-  value       = "http://${aws_lb.tfserving.dns_name}:${var.listener_port}/v1/models/${var.model_name}:predict"
+  description = "TF Serving REST predict URL through the load balancer (https:// when certificate_arn is set)."
+  value       = "${local.listener_scheme}://${aws_lb.tfserving.dns_name}:${var.listener_port}/v1/models/${var.model_name}:predict"
 }
 
 output "model_metadata_url" {
   description = "Model metadata URL through the load balancer (the target group's health check path): 200 once a version is loaded."
-  value       = "http://${aws_lb.tfserving.dns_name}:${var.listener_port}/v1/models/${var.model_name}/metadata"
+  value       = "${local.listener_scheme}://${aws_lb.tfserving.dns_name}:${var.listener_port}/v1/models/${var.model_name}/metadata"
+}
+
+output "grpc_endpoint" {
+  description = "host:port of TF Serving's gRPC API through the load balancer (TLS), or null when grpc_enabled is false."
+  value       = var.grpc_enabled ? "${aws_lb.tfserving.dns_name}:${var.grpc_listener_port}" : null
 }
 
 output "model_bucket_name" {

@@ -116,7 +116,7 @@ locals {
   # Images in a private ECR registry need pull permissions on the execution role; images from
   # Docker Hub need none.
   ecr_image_pattern = "^(?P<account>[0-9]{12})\\.dkr\\.ecr\\.(?P<region>[a-z0-9-]+)\\.amazonaws\\.com(?:\\.cn)?/(?P<repository>[a-z0-9._/-]+?)(?::[A-Za-z0-9_][A-Za-z0-9_.-]*)?(?:@sha256:[a-f0-9]{64})?$"
-  task_images       = local.sync_mode ? [var.tfserving_image, var.model_sync_image] : [var.tfserving_image]
+  task_images       = local.sync_mode ? [local.task_image.tfserving, local.task_image.model_sync] : [local.task_image.tfserving]
   ecr_images        = [for image in local.task_images : regex(local.ecr_image_pattern, image) if can(regex(local.ecr_image_pattern, image))]
   ecr_repository_arns = distinct([
     for image in local.ecr_images : "arn:${local.partition}:ecr:${image.region}:${image.account}:repository/${image.repository}"
@@ -174,8 +174,27 @@ resource "aws_iam_role_policy" "execution" {
           Action   = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
           Resource = local.ecr_repository_arns
         },
-      ]
+      ],
     )
+  })
+}
+
+# With the ECR pull through cache, the first pull of an image creates its repository under the
+# cache's prefix and imports the image from Docker Hub.
+resource "aws_iam_role_policy" "execution_pull_through_cache" {
+  count = local.dockerhub_cache ? 1 : 0
+
+  name = "${var.name_prefix}-pull-through-cache"
+  role = aws_iam_role.execution.id
+
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid      = "FillPullThroughCache"
+      Effect   = "Allow"
+      Action   = ["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"]
+      Resource = ["arn:${local.partition}:ecr:${data.aws_region.current.region}:${local.account_id}:repository/${local.dockerhub_cache_prefix}/*"]
+    }]
   })
 }
 

@@ -64,14 +64,21 @@ locals {
 
   tfserving_container = {
     name                   = "tfserving"
-    image                  = var.tfserving_image
+    image                  = local.task_image.tfserving
     essential              = true
     readonlyRootFilesystem = true
-    portMappings = [{
-      containerPort = local.tfserving_rest_port
-      hostPort      = local.tfserving_rest_port
-      protocol      = "tcp"
-    }]
+    portMappings = concat(
+      [{
+        containerPort = local.tfserving_rest_port
+        hostPort      = local.tfserving_rest_port
+        protocol      = "tcp"
+      }],
+      var.grpc_enabled ? [{
+        containerPort = local.tfserving_grpc_port
+        hostPort      = local.tfserving_grpc_port
+        protocol      = "tcp"
+      }] : [],
+    )
     entryPoint = var.prometheus_metrics_enabled ? ["/bin/sh", "-c"] : ["tensorflow_model_server"]
     command    = var.prometheus_metrics_enabled ? [local.tfserving_monitored_start] : local.tfserving_flags
     environment = local.sync_mode ? [
@@ -95,7 +102,7 @@ locals {
 
   model_sync_container = {
     name                   = "model-sync"
-    image                  = var.model_sync_image
+    image                  = local.task_image.model_sync
     essential              = false
     readonlyRootFilesystem = true
     entryPoint             = ["/bin/sh", "-c"]
@@ -198,7 +205,7 @@ resource "aws_ecs_task_definition" "tfserving" {
 
     precondition {
       condition     = !(local.private_tasks && !var.nat_gateway_enabled) || local.images_in_this_regions_ecr
-      error_message = "Private tasks without a NAT gateway can only pull images from ECR in ${data.aws_region.current.region} through the VPC endpoints: mirror ${join(" and ", local.task_images)} into ECR and point the image variables at the copies, or set nat_gateway_enabled = true."
+      error_message = "Private tasks without a NAT gateway can only pull images from ECR in ${data.aws_region.current.region} through the VPC endpoints: set ecr_pull_through_cache_enabled to pull Docker Hub images through an ECR pull through cache, mirror ${join(" and ", local.task_images)} into ECR and point the image variables at the copies, or set nat_gateway_enabled = true."
     }
   }
 }
@@ -212,6 +219,27 @@ resource "aws_ecs_service" "tfserving" {
   desired_count                     = var.desired_count
   health_check_grace_period_seconds = var.health_check_grace_period_seconds
   propagate_tags                    = "SERVICE"
+  # Off by default: an emulator never runs tasks, so a wait would never end (FIELD-NOTES §3).
+  wait_for_steady_state = var.wait_for_steady_state
+
+  # A deployment whose tasks keep failing to start or to pass the health check is stopped and
+  # the service rolls back to the last deployment that reached steady state.
+  deployment_circuit_breaker {
+    enable   = true
+    rollback = true
+  }
+
+  # With deployment_alarms_enabled, a deployment during which the unhealthy-host or 5XX alarm
+  # fires is rolled back too.
+  dynamic "alarms" {
+    for_each = var.deployment_alarms_enabled ? [[for alarm in aws_cloudwatch_metric_alarm.deployment : alarm.alarm_name]] : []
+
+    content {
+      alarm_names = alarms.value
+      enable      = true
+      rollback    = true
+    }
+  }
 
   network_configuration {
     subnets          = local.task_subnet_ids
@@ -225,8 +253,27 @@ resource "aws_ecs_service" "tfserving" {
     container_port   = local.tfserving_rest_port
   }
 
+  # gRPC clients reach TF Serving's port 8500 through their own listener and target group.
+  dynamic "load_balancer" {
+    for_each = var.grpc_enabled ? [local.tfserving_grpc_port] : []
+
+    content {
+      target_group_arn = aws_lb_target_group.grpc[0].arn
+      container_name   = "tfserving"
+      container_port   = load_balancer.value
+    }
+  }
+
   tags = {
     Name = "${var.name_prefix}-tfserving"
+  }
+
+  # desired_count is the count the service starts with. Afterwards the count belongs to the
+  # scaler (autoscaling_enabled) or to whoever scales the service by hand: an apply must not
+  # undo either. Ignored always, because ignore_changes cannot depend on a variable and two
+  # services (one per mode) would replace the service whenever autoscaling is switched.
+  lifecycle {
+    ignore_changes = [desired_count]
   }
 
   # The target group must be attached to the ALB, and the execution role allowed to write logs,
@@ -235,14 +282,17 @@ resource "aws_ecs_service" "tfserving" {
   # before the first task looks for it.
   depends_on = [
     aws_lb_listener.tfserving,
+    aws_lb_listener.grpc,
     aws_s3_object.model_files,
     aws_s3_object.model_complete,
     aws_iam_role_policy.execution,
+    aws_iam_role_policy.execution_pull_through_cache,
     aws_iam_role_policy.task_model_read,
     aws_route.private_nat,
     aws_vpc_endpoint.interface,
     aws_vpc_endpoint.s3,
     aws_route_table_association.private,
+    aws_ecr_pull_through_cache_rule.dockerhub,
   ]
 }
 

@@ -124,7 +124,7 @@ variable "alb_internal" {
 }
 
 variable "listener_port" {
-  description = "Port the load balancer listens on (HTTP). Requests are forwarded to TF Serving's REST port 8501."
+  description = "Port the load balancer listens on (HTTP, or HTTPS when certificate_arn is set). Requests are forwarded to TF Serving's REST port 8501."
   type        = number
   default     = 9000
   nullable    = false
@@ -334,7 +334,7 @@ variable "task_memory" {
 }
 
 variable "desired_count" {
-  description = "Number of TF Serving tasks the service runs (the starting point when autoscaling is on)."
+  description = "Number of TF Serving tasks the service starts with. Later changes are not applied to the running service (the scaler, or an operator with `aws ecs update-service --desired-count`, owns the count after creation), so an apply never undoes a scale-out."
   type        = number
   default     = 1
   nullable    = false
@@ -406,5 +406,116 @@ variable "autoscaling_cpu_target" {
   validation {
     condition     = var.autoscaling_cpu_target >= 10 && var.autoscaling_cpu_target <= 90
     error_message = "The autoscaling_cpu_target must be between 10 and 90 (percent)."
+  }
+}
+
+# --- Production: rollout, alarms, HTTPS and gRPC, image pulls (issue 13) ---------------------
+
+variable "wait_for_steady_state" {
+  description = "Make apply wait until the ECS service reaches steady state (its tasks run and pass the health check), so a deployment that never becomes healthy fails the apply. Off by default: on emulators no task ever runs and the wait would never end; turn it on for real AWS."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "deployment_alarms_enabled" {
+  description = "Create CloudWatch alarms on the load balancer (tasks failing the health check, 5XX from TF Serving, 5XX from the load balancer) and roll an ECS deployment back when one of them fires during it. The deployment circuit breaker (rollback on tasks that fail to start or to pass the health check) is always on."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "alarm_sns_topic_arn" {
+  description = "Optional ARN of an SNS topic notified when a deployment alarm fires and when it recovers (only with deployment_alarms_enabled). Null sends no notification."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.alarm_sns_topic_arn == null ? true : can(regex("^arn:aws[a-zA-Z-]*:sns:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\\.fifo)?$", var.alarm_sns_topic_arn))
+    error_message = "The alarm_sns_topic_arn must be an SNS topic ARN such as \"arn:aws:sns:eu-west-1:111122223333:tfserving-alarms\", or null."
+  }
+}
+
+variable "alarm_5xx_threshold" {
+  description = "Number of 5XX answers per minute (from TF Serving, and separately from the load balancer) above which the 5XX deployment alarms fire, in 2 of 3 consecutive minutes."
+  type        = number
+  default     = 5
+  nullable    = false
+
+  validation {
+    condition     = var.alarm_5xx_threshold >= 0 && var.alarm_5xx_threshold <= 100000 && floor(var.alarm_5xx_threshold) == var.alarm_5xx_threshold
+    error_message = "The alarm_5xx_threshold must be a whole number from 0 to 100000."
+  }
+}
+
+variable "certificate_arn" {
+  description = "ARN of an ACM certificate for the load balancer. When set, the listener on listener_port speaks HTTPS with ssl_policy (and gRPC can be enabled); null keeps the article's plain HTTP."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.certificate_arn == null ? true : can(regex("^arn:aws[a-zA-Z-]*:acm:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{12}:certificate/[A-Za-z0-9-]{1,128}$", var.certificate_arn))
+    error_message = "The certificate_arn must be an ACM certificate ARN such as \"arn:aws:acm:eu-west-1:111122223333:certificate/0123abcd-4567-89ab-cdef-0123456789ab\", or null."
+  }
+}
+
+variable "ssl_policy" {
+  description = "TLS policy of the HTTPS listeners (only with certificate_arn): one of the load balancer's TLS 1.3 policies."
+  type        = string
+  default     = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^ELBSecurityPolicy-TLS13-[A-Za-z0-9-]+$", var.ssl_policy))
+    error_message = "The ssl_policy must be a TLS 1.3 load balancer policy such as \"ELBSecurityPolicy-TLS13-1-2-2021-06\" (older policies still allow TLS 1.0/1.1 or weak ciphers)."
+  }
+}
+
+variable "grpc_enabled" {
+  description = "Also serve TF Serving's gRPC API (container port 8500) through an HTTPS listener on grpc_listener_port with its own target group. Needs certificate_arn: a load balancer forwards gRPC only from HTTPS."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "grpc_listener_port" {
+  description = "Port of the load balancer's gRPC listener (only with grpc_enabled); must differ from listener_port."
+  type        = number
+  default     = 8500
+  nullable    = false
+
+  validation {
+    condition     = var.grpc_listener_port >= 1 && var.grpc_listener_port <= 65535 && floor(var.grpc_listener_port) == var.grpc_listener_port
+    error_message = "The grpc_listener_port must be a whole number from 1 to 65535."
+  }
+}
+
+variable "ecr_pull_through_cache_enabled" {
+  description = "Create an ECR pull through cache rule for Docker Hub (prefix <name_prefix>-dockerhub) and let the tasks pull their Docker Hub images through this account's ECR instead of from Docker Hub, whose anonymous limit is about 10 pulls an hour per address. Needs dockerhub_credential_arn."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "dockerhub_credential_arn" {
+  description = "ARN of the Secrets Manager secret ECR logs in to Docker Hub with (only with ecr_pull_through_cache_enabled): its name must start with ecr-pullthroughcache/ and it holds {\"username\", \"accessToken\"} of a Docker Hub account."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.dockerhub_credential_arn == null ? true : can(regex("^arn:aws[a-zA-Z-]*:secretsmanager:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{12}:secret:ecr-pullthroughcache/[A-Za-z0-9/_+=.@-]+$", var.dockerhub_credential_arn))
+    error_message = "The dockerhub_credential_arn must be the ARN of a Secrets Manager secret whose name starts with \"ecr-pullthroughcache/\" (ECR's rule for pull through cache credentials), for example \"arn:aws:secretsmanager:eu-west-1:111122223333:secret:ecr-pullthroughcache/dockerhub-AbCdEf\", or null."
+  }
+}
+
+variable "model_writer_arns" {
+  description = "IAM role or user ARNs (the role, not an assumed-role session) that alone may put or delete objects in the model bucket; a bucket policy denies writes to everyone else. Must include the identity running Terraform when model_local_path or force_destroy_bucket is set. Empty (default): no such restriction beyond IAM."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for arn in var.model_writer_arns : can(regex("^arn:aws[a-zA-Z-]*:iam::[0-9]{12}:(role|user)/[A-Za-z0-9+=,.@_/-]+$", arn))])
+    error_message = "Every entry of model_writer_arns must be an IAM role or user ARN such as \"arn:aws:iam::111122223333:role/model-publisher\" (no wildcards, no assumed-role session ARNs)."
   }
 }

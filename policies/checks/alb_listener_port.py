@@ -1,10 +1,12 @@
-"""CKV_TFS_1: the ALB listener answers on the TF Serving port 9000 and forwards to a target group."""
+"""CKV_TFS_1: the ALB listener answers on the TF Serving port 9000 (or, over HTTPS, on 8500 for the
+optional gRPC path) and forwards to a target group."""
 
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 from tfs_common import attribute, blocks
 
 LISTENER_PORT = 9000
+GRPC_LISTENER_PORT = 8500  # gRPC through an ALB needs HTTPS
 
 
 class AlbListenerForwardsTfServingPort(BaseResourceCheck):
@@ -19,7 +21,8 @@ class AlbListenerForwardsTfServingPort(BaseResourceCheck):
     def scan_resource_conf(self, conf):
         self.evaluated_keys = ["port", "default_action"]
         port = attribute(conf, "port")
-        if str(port) != str(LISTENER_PORT):
+        grpc = str(port) == str(GRPC_LISTENER_PORT) and attribute(conf, "protocol") == "HTTPS"
+        if str(port) != str(LISTENER_PORT) and not grpc:
             self.details.append(f"listener port is {port!r}, expected {LISTENER_PORT}")
             return CheckResult.FAILED
         actions = blocks(conf, "default_action")

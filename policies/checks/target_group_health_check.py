@@ -8,6 +8,8 @@ from checkov.terraform.checks.resource.base_resource_check import BaseResourceCh
 from tfs_common import attribute, blocks
 
 METADATA_PATH = re.compile(r"^/v1/models/([A-Za-z0-9_-]+|\$\{var\.model_name\}|var\.model_name)/metadata$")
+# gRPC target groups (protocol_version GRPC) are checked with a gRPC call to a TF Serving service.
+GRPC_METHOD = re.compile(r"^/tensorflow\.serving\.[A-Za-z]+Service/[A-Za-z]+$")
 
 
 class HealthCheckUsesModelMetadata(BaseResourceCheck):
@@ -27,6 +29,12 @@ class HealthCheckUsesModelMetadata(BaseResourceCheck):
             return CheckResult.FAILED
         path = attribute(checks[0], "path")
         matcher = attribute(checks[0], "matcher")
+        if str(attribute(conf, "protocol_version", "")).upper() == "GRPC":
+            if not isinstance(path, str) or not GRPC_METHOD.match(path):
+                self.details.append(f"gRPC health check path is {path!r}, "
+                                    "expected /tensorflow.serving.<Service>/<Method>")
+                return CheckResult.FAILED
+            return CheckResult.PASSED
         if not isinstance(path, str) or not METADATA_PATH.match(path):
             self.details.append(f"health check path is {path!r}, expected /v1/models/<model>/metadata")
             return CheckResult.FAILED

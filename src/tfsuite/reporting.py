@@ -49,7 +49,7 @@ def verdict(summary: dict | None, required: bool) -> str:
     counts = summary["counts"]
     if counts["failed"] or counts["error"] or summary["exitstatus"] not in (0, 5):
         return "FAILED"
-    ran = counts["passed"] + counts["failed"] + counts["error"]
+    ran = counts["passed"] + counts["failed"] + counts["error"] + counts.get("xfailed", 0)
     if summary["exitstatus"] == 5 or ran == 0:
         return "NO TESTS RAN" if required or not counts["skipped"] else "all skipped"
     if required and unexcused_skips(summary):
@@ -65,12 +65,13 @@ def render(layers: list[str], required: set[str]) -> tuple[str, bool]:
         if state not in ("ok", "all skipped", "not run"):
             ok = False
         counts = summary["counts"] if summary else {}
-        rows.append((layer, str(counts.get("passed", "-")), str(counts.get("skipped", "-")),
+        rows.append((layer, str(counts.get("passed", "-")), str(counts.get("xfailed", 0) if summary else "-"),
+                     str(counts.get("skipped", "-")),
                      str(counts.get("failed", 0) + counts.get("error", 0) if summary else "-"),
                      f"{summary['seconds']:.1f}s" if summary else "-", state))
         for skip in (summary or {}).get("skips", []):
             notes.append(f"  {layer}: SKIPPED {skip['test']}\n      reason: {skip['reason']}")
-    header = ("layer", "passed", "skipped", "failed", "time", "verdict")
+    header = ("layer", "passed", "xfailed", "skipped", "failed", "time", "verdict")
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     line = lambda r: "  ".join(c.ljust(w) for c, w in zip(r, widths))  # noqa: E731
     out = [line(header), line(tuple("-" * w for w in widths)), *map(line, rows)]
@@ -97,14 +98,17 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def totals_line(layers: list[str]) -> str:
-    """The plain closing line CI reads: 'suite: N passed, N failed, N skipped'."""
-    total = {"passed": 0, "failed": 0, "skipped": 0}
+    """The plain closing line CI reads: 'suite: N passed, N failed, N skipped' (then ', N xfailed'
+    when an emulator patch's canary failed as expected)."""
+    total = {"passed": 0, "failed": 0, "skipped": 0, "xfailed": 0}
     for layer in layers:
         counts = (read_summary(layer) or {}).get("counts", {})
         total["passed"] += counts.get("passed", 0)
         total["failed"] += counts.get("failed", 0) + counts.get("error", 0)
         total["skipped"] += counts.get("skipped", 0)
-    return f"suite: {total['passed']} passed, {total['failed']} failed, {total['skipped']} skipped"
+        total["xfailed"] += counts.get("xfailed", 0)
+    line = f"suite: {total['passed']} passed, {total['failed']} failed, {total['skipped']} skipped"
+    return line + (f", {total['xfailed']} xfailed" if total["xfailed"] else "")
 
 
 if __name__ == "__main__":

@@ -53,3 +53,32 @@ def test_missing_required_layer_fails_and_the_table_lists_skip_reasons(capsys):
 def test_unknown_layer_names_are_refused():
     with pytest.raises(SystemExit, match="unknown layer"):
         layers.parse_layers(["unit", "integation"])
+
+
+CANARY_LAYER = '''
+import pytest
+
+def test_runs():
+    assert True
+
+@pytest.mark.xfail(strict=True, reason="upstream still lacks the fix")
+def test_canary():
+    assert False
+'''
+
+
+def test_an_expected_canary_failure_is_counted_as_xfailed_not_as_a_skip(pytester, monkeypatch, tmp_path):
+    monkeypatch.setenv("TFSUITE_LAYER", "integration")
+    pytester.makepyfile(test_canary=CANARY_LAYER)
+    pytester.runpytest_inprocess("-p", "tfsuite.pytest_plugin").assert_outcomes(passed=1, xfailed=1)
+    summary = reporting.read_summary("integration")
+    assert summary["counts"]["xfailed"] == 1 and summary["counts"]["skipped"] == 0 and summary["skips"] == []
+    assert reporting.verdict(summary, required=True) == "ok"
+    assert reporting.totals_line(["integration"]) == "suite: 1 passed, 0 failed, 0 skipped, 1 xfailed"
+
+
+def test_a_canary_whose_upstream_fix_landed_fails_the_layer(pytester, monkeypatch):
+    monkeypatch.setenv("TFSUITE_LAYER", "integration")
+    pytester.makepyfile(test_canary=CANARY_LAYER.replace("assert False", "assert True"))
+    pytester.runpytest_inprocess("-p", "tfsuite.pytest_plugin").assert_outcomes(passed=1, failed=1)
+    assert reporting.verdict(reporting.read_summary("integration"), required=True) == "FAILED"

@@ -53,7 +53,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     ours = [item for item in items if HERE in Path(str(item.path)).parents]
     config.stash[APPLY_NEEDED] = {variant(item) for item in ours if uses(item, "applied")}
     # per variant: the deployment's plan tests (which start the apply), the rest, then the applied
-    ours.sort(key=lambda item: (variant(item) != "default", uses(item, "applied"), not uses(item, "deployment")))
+    # (whatever file they are in), the destroy last
+    def destroys(item: pytest.Item) -> bool:
+        return getattr(item, "originalname", item.name).startswith("test_destroy")
+
+    ours.sort(key=lambda item: (variant(item) != "default", uses(item, "applied"), destroys(item),
+                                not uses(item, "deployment")))
     moved = set(ours)
     items[:] = [item for item in items if item not in moved] + ours
 

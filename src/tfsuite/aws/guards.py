@@ -13,7 +13,8 @@ from pathlib import Path
 
 import yaml
 
-DEFAULT_ALLOWLIST = Path(__file__).with_name("cost_allowlist.yaml")
+from tfsuite.aws.settings import DEFAULT_ALLOWLIST
+
 _RULE_KEYS = frozenset({"max", "min", "one_of"})
 _CHANGING = frozenset({"create", "update"})
 

@@ -8,15 +8,19 @@
     E2E_REQUESTS=100                   predictions timed for the latency percentiles
     E2E_SERVING_TIMEOUT_SECONDS=900    how long to wait for a healthy target and the model
     E2E_RUN_ID                         run id / name_prefix to use (default: a fresh e2e-<hex>)
+    E2E_COST_ALLOWLIST=production      the cost guard's budget: tfsuite/aws/cost_allowlist.<name>.yaml
+                                       (default: cost_allowlist.yaml, the article's)
+    E2E_TF_VARS_JSON='{"alb_internal": false}'   extra Terraform variables on top of the profile
 """
 
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tfsuite.aws.tagging import check_run_id
@@ -29,6 +33,11 @@ DEFAULT_REGION = "eu-west-1"
 _ACCOUNT_ID = re.compile(r"^[0-9]{12}$")
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-[0-9]+$")
 _PROFILE = re.compile(r"^[A-Za-z0-9_-]+$")
+DEFAULT_ALLOWLIST = Path(__file__).with_name("cost_allowlist.yaml")
+_VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+# Variables the run sets itself (the workspace sets name_prefix): E2E_TF_VARS_JSON may not change them.
+RUN_VARIABLES = frozenset({"name_prefix", "aws_region", "tags", "allowed_cidr_blocks", "model_local_path",
+                           "force_destroy_bucket"})
 
 
 class SettingsError(ValueError):
@@ -117,6 +126,34 @@ def _profile(environ: Mapping[str, str]) -> Path:
     return path
 
 
+def _cost_allowlist(environ: Mapping[str, str]) -> Path:
+    name = environ.get("E2E_COST_ALLOWLIST", "").strip()
+    if not name:
+        return DEFAULT_ALLOWLIST
+    path = DEFAULT_ALLOWLIST.with_name(f"cost_allowlist.{name}.yaml" if _PROFILE.match(name) else "-")
+    if not path.is_file():
+        raise SettingsError(f"E2E_COST_ALLOWLIST={name!r} names no allowlist: expected a file "
+                            "cost_allowlist.<name>.yaml (name of letters, digits, _ and -) next to "
+                            f"{DEFAULT_ALLOWLIST}")
+    return path
+
+
+def _extra_variables(environ: Mapping[str, str]) -> dict:
+    text = environ.get("E2E_TF_VARS_JSON", "").strip()
+    if not text:
+        return {}
+    try:
+        value = json.loads(text)
+    except ValueError as err:
+        raise SettingsError(f"E2E_TF_VARS_JSON is not valid JSON: {err}") from None
+    if not isinstance(value, dict) or not all(_VARIABLE.match(k) for k in value):
+        raise SettingsError("E2E_TF_VARS_JSON must be a JSON object of Terraform variable names to values")
+    taken = sorted(RUN_VARIABLES & set(value))
+    if taken:
+        raise SettingsError(f"E2E_TF_VARS_JSON may not set {', '.join(taken)}: the run sets them itself")
+    return value
+
+
 @dataclass(frozen=True)
 class E2ESettings:
     account_ids: tuple[str, ...]
@@ -126,6 +163,8 @@ class E2ESettings:
     requests: int = 100
     serving_timeout_seconds: int = 900
     run_id: str | None = None
+    cost_allowlist: Path = DEFAULT_ALLOWLIST
+    extra_variables: dict = field(default_factory=dict)
 
     @classmethod
     def for_real_aws(cls, environ: Mapping[str, str] | None = None) -> E2ESettings:
@@ -139,6 +178,8 @@ class E2ESettings:
             requests=_positive_int(env, "E2E_REQUESTS", 100),
             serving_timeout_seconds=_positive_int(env, "E2E_SERVING_TIMEOUT_SECONDS", 900),
             run_id=_run_id(env),
+            cost_allowlist=_cost_allowlist(env),
+            extra_variables=_extra_variables(env),
         )
 
     @classmethod
@@ -147,4 +188,5 @@ class E2ESettings:
         """The rehearsal: the emulator's account is the allowed one; a documentation CIDR is the client."""
         env = os.environ if environ is None else environ
         return cls(account_ids=parse_account_ids(account_id), allowed_cidrs=("192.0.2.0/24",),
-                   region=region, profile=_profile(env), requests=_positive_int(env, "E2E_REQUESTS", 100))
+                   region=region, profile=_profile(env), requests=_positive_int(env, "E2E_REQUESTS", 100),
+                   cost_allowlist=_cost_allowlist(env), extra_variables=_extra_variables(env))

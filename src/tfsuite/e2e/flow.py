@@ -82,6 +82,7 @@ class E2EPlan:
     def variables(self) -> dict:
         """Inputs on top of the profile's tfvars (name_prefix is added by the workspace)."""
         return {
+            **self.settings.extra_variables,  # E2E_TF_VARS_JSON; it may not name the keys below
             "aws_region": self.settings.region,
             "tags": {**profile_tags(self.settings.profile), **self.run.tags()},
             "allowed_cidr_blocks": list(self.settings.allowed_cidrs),
@@ -128,7 +129,7 @@ class E2ERun:
             tf_plan = self.workspace.plan([str(settings.profile)], plan.variables(), refresh=False)
             report.set("planned_resources", len(planned_changes(tf_plan.data)))
         with report.step("cost guard"):
-            check_plan_costs(tf_plan.data, CostAllowlist.load())
+            check_plan_costs(tf_plan.data, CostAllowlist.load(settings.cost_allowlist))
         report.set("cleanup_bound_seconds", plan.cleanup_bound_seconds)
         with destroy_on_signal(self.workspace, plan.graceful_stop_seconds, plan.destroy_deadline_seconds):
             apply_started, self.apply_started = time.monotonic(), True

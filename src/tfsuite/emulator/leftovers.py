@@ -72,6 +72,17 @@ def _log_groups(emulator: Emulator, prefix: str) -> list[str]:
     return [n for n in names if prefix in n]
 
 
+def _alarms(emulator: Emulator, prefix: str) -> list[str]:
+    cloudwatch = emulator.client("cloudwatch")
+    return [a["AlarmName"] for page in cloudwatch.get_paginator("describe_alarms").paginate(AlarmNamePrefix=prefix)
+            for a in page["MetricAlarms"]]
+
+
+def _pull_through_cache_rules(emulator: Emulator, prefix: str) -> list[str]:
+    rules = emulator.client("ecr").describe_pull_through_cache_rules()["pullThroughCacheRules"]
+    return [r["ecrRepositoryPrefix"] for r in rules if r["ecrRepositoryPrefix"].startswith(prefix)]
+
+
 def _tagged(tags: list | None, prefix: str) -> bool:
     return any(t.get("Key") == PREFIX_TAG and t.get("Value") == prefix for t in tags or [])
 
@@ -86,6 +97,8 @@ LISTERS: dict[str, tuple[str, Callable[[Emulator, str], list[str]]]] = {
     "buckets": ("s3", _buckets),
     "iam roles and policies": ("iam", _iam),
     "log groups": ("logs", _log_groups),
+    "cloudwatch alarms": ("cloudwatch", _alarms),
+    "ecr pull through cache rules": ("ecr", _pull_through_cache_rules),
 }
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 LISTENER_PORT = 9000  # clients call the ALB here (the article's port)
 REST_PORT = 8501  # TF Serving's REST API in the container
+GRPC_PORT = 8500  # TF Serving's gRPC API in the container (optional listener, grpc_enabled)
+TLS_POLICY_PREFIX = "ELBSecurityPolicy-TLS13-"  # current load balancer TLS policies (TLS 1.2 and 1.3 only)
 HEALTH_CHECK_PATH = "/v1/models/${var.model_name}/metadata"  # 200 only once a model version is loaded
 TFSERVING_CONTAINER = "tfserving"
 

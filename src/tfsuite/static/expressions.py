@@ -51,13 +51,22 @@ def mentions(value: Any, address: str) -> bool:
 
 
 def resolve(config: Config, value: Any, *, defaults: bool = False, _depth: int = 0) -> Any:
-    """Follow `local.x` (and, with defaults=True, `var.x` to its default) until a non-reference."""
+    """Follow `local.x` and `local.x.key` (and, with defaults=True, `var.x` to its default) until a
+    non-reference; a key the local does not have leaves the reference as it is."""
     ref = reference(value)
     if ref is None or _depth > 20:
         return value
     head, _, rest = ref.partition(".")
     if head == "local" and rest in config.locals():
         return resolve(config, config.locals()[rest], defaults=defaults, _depth=_depth + 1)
+    name, _, path = rest.partition(".")
+    if head == "local" and path and name in config.locals():  # local.object.key -> that key's value
+        value = resolve(config, config.locals()[name], defaults=defaults, _depth=_depth + 1)
+        for key in path.split("."):
+            if not isinstance(value, dict) or key not in value:
+                return f"${{{ref}}}"
+            value = value[key]
+        return resolve(config, value, defaults=defaults, _depth=_depth + 1)
     if head == "var" and defaults:
         variable = config.variables().get(rest)
         if variable is not None and "default" in variable.body:

@@ -87,6 +87,11 @@ def test_real_aws_settings_from_a_complete_environment():
     ("E2E_PROFILE", "nonexistent", "does not exist"),
     ("E2E_AWS_REGION", "Ireland", "not an AWS region name"),
     ("E2E_RUN_ID", "E2E_Nightly", "E2E_RUN_ID: run id"),
+    ("E2E_COST_ALLOWLIST", "../guards", "names no allowlist"),
+    ("E2E_COST_ALLOWLIST", "nonexistent", "names no allowlist"),
+    ("E2E_TF_VARS_JSON", "{alb_internal: false}", "not valid JSON"),
+    ("E2E_TF_VARS_JSON", '["alb_internal"]', "must be a JSON object"),
+    ("E2E_TF_VARS_JSON", '{"allowed_cidr_blocks": ["0.0.0.0/0"]}', "may not set allowed_cidr_blocks"),
 ])
 def test_bad_optional_settings_are_refused(name, value, message):
     with pytest.raises(SettingsError, match=message):

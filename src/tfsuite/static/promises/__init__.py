@@ -67,4 +67,4 @@ def check_promises(config: Config, only: Iterable[str] | None = None) -> list[Fi
 
 
 # Registration happens on import.
-from tfsuite.static.promises import access, interface, serving, storage, traffic  # noqa: E402,F401
+from tfsuite.static.promises import access, interface, production, serving, storage, traffic  # noqa: E402,F401

@@ -34,8 +34,8 @@ def separate_security_groups(config: Config):
         yield rule.address, "aws_security_group_rule mixes badly with aws_vpc_security_group_*_rule; use those"
 
 
-@promise("alb-ingress", "The ALB admits only var.allowed_cidr_blocks, only on var.listener_port; the "
-                        "variable has no default and refuses 0.0.0.0/0")
+@promise("alb-ingress", "The ALB admits only var.allowed_cidr_blocks, only on var.listener_port (and "
+                        "var.grpc_listener_port for gRPC); the variable has no default and refuses 0.0.0.0/0")
 def alb_ingress(config: Config):
     rules = _rules_of(config, "aws_vpc_security_group_ingress_rule", "alb")
     if not rules:
@@ -44,9 +44,11 @@ def alb_ingress(config: Config):
         over_variable = mentions(rule.get("for_each"), "var.allowed_cidr_blocks")
         if not over_variable or reference(rule.get("cidr_ipv4")) != "each.value":
             yield rule.address, "source is not each.value over var.allowed_cidr_blocks"
-        for key in ("from_port", "to_port"):
-            if reference(rule.get(key)) != "var.listener_port":
-                yield rule.address, f"{key} is {rule.get(key)!r}, expected var.listener_port"
+        ports = {key: reference(rule.get(key)) for key in ("from_port", "to_port")}
+        if set(ports.values()) not in ({"var.listener_port"}, {"var.grpc_listener_port"}):
+            for key in ports:
+                yield rule.address, (f"{key} is {rule.get(key)!r}, expected var.listener_port "
+                                     "(or var.grpc_listener_port)")
         for key in ("cidr_ipv6", "prefix_list_id", "referenced_security_group_id"):
             if rule.get(key) is not None:
                 yield rule.address, f"also admits {key} = {rule.get(key)!r}"
@@ -61,20 +63,25 @@ def alb_ingress(config: Config):
         yield variable.address, "no validation refuses 0.0.0.0/0"
 
 
-@promise("tasks-ingress", f"The tasks admit only the ALB's security group, only on port {c.REST_PORT}")
+@promise("tasks-ingress", f"The tasks admit only the ALB's security group, only on port {c.REST_PORT} "
+                          f"(and {c.GRPC_PORT} for the optional gRPC listener)")
 def tasks_ingress(config: Config):
     rules = _rules_of(config, "aws_vpc_security_group_ingress_rule", "tasks")
     if not rules:
         yield "aws_vpc_security_group_ingress_rule.tasks_from_alb", "no ingress rule on the tasks security group"
+    elif not any(resolve(config, rule.get("from_port")) == c.REST_PORT for rule in rules):
+        yield ("aws_vpc_security_group_ingress_rule.tasks_from_alb",
+               f"no ingress rule admits the REST port {c.REST_PORT}")
     for rule in rules:
         if reference(rule.get("referenced_security_group_id")) != "aws_security_group.alb.id":
             yield rule.address, "source is not referenced_security_group_id = aws_security_group.alb.id"
         for key in CIDR_KEYS:
             if rule.get(key) is not None:
                 yield rule.address, f"admits an address range ({key} = {rule.get(key)!r})"
-        for key in ("from_port", "to_port"):
-            if resolve(config, rule.get(key)) != c.REST_PORT:
-                yield rule.address, f"{key} resolves to {resolve(config, rule.get(key))!r}, expected {c.REST_PORT}"
+        ports = {key: resolve(config, rule.get(key)) for key in ("from_port", "to_port")}
+        if set(ports.values()) not in ({c.REST_PORT}, {c.GRPC_PORT}):
+            for key, port in ports.items():
+                yield rule.address, f"{key} resolves to {port!r}, expected {c.REST_PORT} (or {c.GRPC_PORT} for gRPC)"
 
 
 @promise("no-open-ingress", "No ingress anywhere from 0.0.0.0/0 or ::/0")

@@ -67,9 +67,11 @@ def outputs_present(config: Config):
     predict = outputs.get("predict_url")
     if predict is not None:
         text = " ".join(strings(resolve(config, predict.get("value"))))
-        for part in ("var.listener_port", "var.model_name", ":predict", "http://"):
+        for part in ("var.listener_port", "var.model_name", ":predict"):
             if part not in text:
                 yield predict.address, f"value does not contain {part!r}"
+        if "http://" not in text and "${local.listener_scheme}://" not in text:
+            yield predict.address, "value starts with neither http:// nor ${local.listener_scheme}://"
 
 
 @promise("pinned-images", "Container images are pinned to a version tag or digest, never latest or untagged")
@@ -89,10 +91,17 @@ def pinned_images(config: Config):
     task = config.resource("aws_ecs_task_definition", "tfserving")
     if task:
         for container in (o for o in objects(config, task.get("container_definitions")) if "image" in o):
-            image = resolve(config, container.get("image"), defaults=True)
+            image = resolve(config, _configured_image(container.get("image")), defaults=True)
             problem = terms().image_problem(image)
             if problem:
                 yield task.address, f"container {container.get('name')!r}: {problem}"
+
+
+def _configured_image(image):
+    """`local.task_image.<key>` (the configured image, or its ECR pull through cache copy with the same
+    repository path and tag) -> `local.configured_images.<key>`, whose pin the check reads."""
+    match = re.fullmatch(r"\$\{local\.task_image\.([A-Za-z0-9_]+)\}", image) if isinstance(image, str) else None
+    return f"${{local.configured_images.{match.group(1)}}}" if match else image
 
 
 @promise("no-deprecated-arguments", "No argument, resource type or attribute the AWS provider 6.x deprecates")

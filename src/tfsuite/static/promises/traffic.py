@@ -13,12 +13,12 @@ def tfserving_containers(config: Config, task: Block) -> list[dict]:
             if o.get("name") == c.TFSERVING_CONTAINER and "image" in o]
 
 
-def _port_mappings(container: dict) -> list[dict]:
-    mappings = container.get("portMappings") or []
-    return [m for m in (mappings if isinstance(mappings, list) else [mappings]) if isinstance(m, dict)]
+def _port_mappings(config: Config, container: dict) -> list[dict]:
+    return [m for m in objects(config, container.get("portMappings")) if "containerPort" in m]
 
 
-@promise("listener-port", f"The ALB listener answers on var.listener_port (default {c.LISTENER_PORT}) over HTTP")
+@promise("listener-port", f"The ALB listener answers on var.listener_port (default {c.LISTENER_PORT}) over HTTP, "
+                          "or HTTPS with var.ssl_policy only when var.certificate_arn (default null) is set")
 @about(c.LISTENER)
 def listener_port(config: Config, listener: Block):
     if reference(listener.get("port")) != "var.listener_port":
@@ -28,10 +28,30 @@ def listener_port(config: Config, listener: Block):
         yield "variable.listener_port", "is missing"
     elif variable.get("default") != c.LISTENER_PORT:
         yield "variable.listener_port", f"default is {variable.get('default')!r}, expected {c.LISTENER_PORT}"
-    if listener.get("protocol") != "HTTP":
-        yield listener.address, f"protocol is {listener.get('protocol')!r}, expected HTTP"
+    yield from _listener_protocol(config, listener)
     if reference(listener.get("load_balancer_arn")) != "aws_lb.tfserving.arn":
         yield listener.address, "load_balancer_arn is not aws_lb.tfserving.arn"
+
+
+def _listener_protocol(config: Config, listener: Block):
+    protocol = listener.get("protocol")
+    if protocol == "HTTP":
+        return
+    https = resolve(config, "${local.https_enabled}")
+    if protocol != '${local.https_enabled ? "HTTPS" : "HTTP"}' or https != "${var.certificate_arn != null}":
+        yield listener.address, (f"protocol is {protocol!r}, expected HTTP, or HTTPS exactly when "
+                                 "var.certificate_arn is set (local.https_enabled)")
+        return
+    certificate = config.variables().get("certificate_arn")
+    if certificate is None or certificate.get("default") is not None:
+        yield "variable.certificate_arn", "must exist with the default null (plain HTTP, the article's set-up)"
+    if reference(listener.get("certificate_arn")) != "var.certificate_arn":
+        yield listener.address, "certificate_arn is not var.certificate_arn"
+    if "var.ssl_policy" not in str(listener.get("ssl_policy")):
+        yield listener.address, "ssl_policy is not var.ssl_policy"
+    policy = config.variables().get("ssl_policy")
+    if policy is None or not str(policy.get("default", "")).startswith(c.TLS_POLICY_PREFIX):
+        yield "variable.ssl_policy", f"default is not a {c.TLS_POLICY_PREFIX}* policy"
 
 
 @promise("listener-forward", "The listener's default action forwards to aws_lb_target_group.tfserving "
@@ -58,8 +78,8 @@ def target_group(config: Config, group: Block):
     if port != c.REST_PORT:
         yield group.address, f"port resolves to {port!r}, expected {c.REST_PORT}"
     for key, expected in (("protocol", "HTTP"), ("target_type", "ip")):
-        if group.get(key) != expected:
-            yield group.address, f"{key} is {group.get(key)!r}, expected {expected!r}"
+        if resolve(config, group.get(key)) != expected:
+            yield group.address, f"{key} resolves to {resolve(config, group.get(key))!r}, expected {expected!r}"
     if not mentions(group.get("vpc_id"), "aws_vpc.main"):
         yield group.address, "vpc_id is not aws_vpc.main"
 
@@ -92,7 +112,7 @@ def container_port(config: Config, task: Block):
         yield task.address, f"defines no container named {c.TFSERVING_CONTAINER!r} with an image"
         return
     for container in containers:
-        ports = [resolve(config, m.get("containerPort")) for m in _port_mappings(container)]
+        ports = [resolve(config, m.get("containerPort")) for m in _port_mappings(config, container)]
         if c.REST_PORT not in ports:
             yield task.address, f"container {c.TFSERVING_CONTAINER} maps ports {ports}, not {c.REST_PORT}"
 
@@ -106,8 +126,10 @@ def service_wiring(config: Config, service: Block):
         yield where, "task_definition is not aws_ecs_task_definition.tfserving.arn"
     if service.get("launch_type") != "FARGATE":
         yield where, f"launch_type is {service.get('launch_type')!r}, expected FARGATE"
-    if service.get("wait_for_steady_state") not in (None, False):
-        yield where, "wait_for_steady_state is set (applies would hang on emulators; the contract leaves it false)"
+    waits = service.get("wait_for_steady_state")
+    if waits not in (None, False) and resolve(config, waits, defaults=True) is not False:
+        yield where, ("wait_for_steady_state is on by default (applies would hang on emulators; the contract "
+                      "leaves it false unless var.wait_for_steady_state turns it on)")
     balancers = service.nested("load_balancer")
     if len(balancers) != 1:
         yield where, f"has {len(balancers)} load_balancer blocks, expected one"
