@@ -8,6 +8,7 @@ import re
 
 import pytest
 import yaml
+
 from tfsuite.aws.guards import CostAllowlist, cost_violations
 from tfsuite.aws.settings import DEFAULT_ALLOWLIST, E2ESettings
 from tfsuite.aws.tagging import RunIdentity
