@@ -32,8 +32,8 @@ gate: bootstrap ## pre-merge gate: static layer + policy, then the emulator life
 test: bootstrap ## every layer, then a table of passed/skipped/failed per layer with skip reasons
 	@TFSUITE_UNIT_MARKEXPR="slow or not slow" $(RUN) -m tfsuite.layers --tox "$(TOX)" --require "$(REQUIRE)" $(LAYERS)
 
-$(LAYERS): bootstrap ## run one layer: make harness, make unit, make integration, ...
-	@$(RUN) -m tfsuite.layers --tox "$(TOX)" $@
+$(LAYERS): bootstrap ## run one layer, judged as .ci/run judges it: make harness, make unit, ...
+	@$(RUN) -m tfsuite.layers --tox "$(TOX)" --require $@ $@
 
 janitor: $(VENV)/.stamp ## find and destroy suite-tagged AWS resources older than HOURS (DRY_RUN=1 to list only)
 	@$(TOX) exec -e e2e -- python -m tfsuite.janitor --older-than-hours $(or $(HOURS),6) \
