@@ -140,6 +140,7 @@ def test_an_arn_that_is_not_one_is_refused():
     (["--older-than-hours", "6", "--run-id", "E2E_BAD"], "must be 3-20 characters"),
     (["--older-than-hours", "6", "--endpoint-url", "localhost:5000"], "must start with http://"),
     (["--older-than-hours", "6", "--retry-seconds", "0"], "give a positive number of seconds"),
+    (["--older-than-hours", "6", "--account", "1234"], "is not an AWS account id (exactly 12 digits)"),
 ])
 def test_bad_arguments_are_refused_with_a_message(capsys, args, message):
     with pytest.raises(SystemExit) as exited:
@@ -165,3 +166,47 @@ def test_the_module_entry_point_cleans_a_leaked_run(emulator, leaked_run):
     real = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
     assert real.returncode == 0, real.stdout + real.stderr
     assert leftovers(emulator, stack.run.name_prefix) == {}
+
+
+# which account it may sweep ------------------------------------------------------------------------
+
+@pytest.fixture
+def aws_through_emulator(emulator, monkeypatch):
+    """Credentials whose every call lands on the emulator, while the janitor believes it is on AWS
+    (no --endpoint-url): the account guard applies. The emulator's account is 123456789012."""
+    for name in ("E2E_AWS_ACCOUNT_IDS", "AWS_PROFILE", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", emulator.endpoint)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
+    return ["--older-than-hours", "0", "--region", emulator.region, "--dry-run"]
+
+
+def test_without_an_allowlist_or_a_named_account_the_janitor_refuses_before_any_call(
+        aws_through_emulator, capsys, monkeypatch, unused_tcp_port_url):
+    monkeypatch.setenv("AWS_ENDPOINT_URL", unused_tcp_port_url)  # a call would fail differently
+    assert main(aws_through_emulator) == 2
+    err = capsys.readouterr().err
+    assert "janitor: no account allowlist: set E2E_AWS_ACCOUNT_IDS" in err and "--account" in err
+
+
+def test_a_named_account_is_swept_only_when_the_credentials_belong_to_it(aws_through_emulator, capsys):
+    assert main([*aws_through_emulator, "--account", "111122223333"]) == 2
+    assert "the credentials belong to account 123456789012, not to 111122223333" in capsys.readouterr().err
+    assert main([*aws_through_emulator, "--account", "123456789012"]) == 0
+    assert "[janitor] account 123456789012" in capsys.readouterr().out
+
+
+def test_the_allowlist_lets_the_janitor_sweep_its_accounts_and_narrows_a_named_one(
+        aws_through_emulator, capsys, monkeypatch):
+    monkeypatch.setenv("E2E_AWS_ACCOUNT_IDS", "123456789012,111122223333")
+    assert main(aws_through_emulator) == 0
+    assert main([*aws_through_emulator, "--account", "999999999999"]) == 2
+    assert "--account 999999999999 is not in E2E_AWS_ACCOUNT_IDS" in capsys.readouterr().err
+
+
+def test_make_janitor_passes_the_named_account():
+    shown = subprocess.run(["make", "-n", "janitor", "ACCOUNT=123456789012", "HOURS=2"], cwd=REPO_ROOT,
+                           capture_output=True, text=True, check=True, timeout=60).stdout
+    [line] = [line for line in shown.replace("\\\n", " ").splitlines() if "tfsuite.janitor" in line]
+    assert "--account 123456789012" in line and "--older-than-hours 2" in line
