@@ -210,3 +210,64 @@ def test_make_janitor_passes_the_named_account():
                            capture_output=True, text=True, check=True, timeout=60).stdout
     [line] = [line for line in shown.replace("\\\n", " ").splitlines() if "tfsuite.janitor" in line]
     assert "--account 123456789012" in line and "--older-than-hours 2" in line
+
+
+# AWS's rules ---------------------------------------------------------------------------------------
+
+def test_the_vpcs_default_security_group_is_never_deleted_even_when_tagged(emulator, emulator_target, leaked_run):
+    """The provider's default tags mark the default group the configuration manages; AWS refuses to
+    delete it (CannotDelete) and deletes it with its VPC."""
+    stack = leaked_run()
+    ec2 = emulator_target.client("ec2")
+    report = sweep(emulator_target, older_than_hours=0, run_id=stack.run.run_id, retry_seconds=30)
+    assert [o for o in report.outcomes if o.found.ident == stack.default_group] == []
+    assert report.failed == []
+    assert ec2.describe_vpcs(Filters=[{"Name": "vpc-id", "Values": [stack.ident("vpc")]}])["Vpcs"] == []
+    assert leftovers(emulator, stack.run.name_prefix) == {}
+
+
+def test_the_nat_gateway_is_waited_deleted_and_its_address_released(emulator_target, leaked_run):
+    stack = leaked_run()
+    report = sweep(emulator_target, older_than_hours=0, run_id=stack.run.run_id, retry_seconds=30)
+    statuses = {(o.found.kind, o.found.ident): o.status for o in report.outcomes}
+    assert statuses[("nat_gateway", stack.ident("nat_gateway"))] == "deleted"
+    assert statuses[("elastic_ip", stack.ident("elastic_ip"))] == "deleted"
+    ec2 = emulator_target.client("ec2")
+    [nat] = ec2.describe_nat_gateways(NatGatewayIds=[stack.ident("nat_gateway")])["NatGateways"]
+    assert nat["State"] == "deleted"
+    with pytest.raises(ClientError, match="InvalidAllocationID.NotFound"):
+        ec2.describe_addresses(AllocationIds=[stack.ident("elastic_ip")])
+
+
+def test_an_interface_aws_manages_for_a_service_is_left_to_its_owner(emulator, emulator_target, leaked_run):
+    from tfsuite.janitor.deleters import BY_KIND
+    from tfsuite.testing.aws_doubles import requester_managed
+
+    stack, ec2 = leaked_run(), emulator_target.client("ec2")
+    subnet = stack.ident("subnet")
+    eni = ec2.create_network_interface(SubnetId=subnet, Description="ELB app/x")["NetworkInterface"]
+    eni = eni["NetworkInterfaceId"]
+    requester_managed(emulator, eni, "amazon-elb")
+
+    listed = sweep(emulator_target, older_than_hours=0, dry_run=True, run_id=stack.run.run_id)
+    assert eni not in {o.found.ident for o in listed.outcomes}
+    with pytest.raises(ClientError, match=f"DependencyViolation.*{eni} is managed by amazon-elb"):
+        delete_with_retries(BY_KIND["network_interface"], Clients(emulator_target), eni, retry_seconds=1.5)
+    assert ec2.describe_network_interfaces(NetworkInterfaceIds=[eni])["NetworkInterfaces"]
+    ec2.delete_network_interface(NetworkInterfaceId=eni)  # what the load balancer's deletion does on AWS
+    assert sweep(emulator_target, older_than_hours=0, run_id=stack.run.run_id, retry_seconds=30).failed == []
+
+
+def test_every_listing_of_the_sweep_is_paginated(emulator, leaked_run):
+    import boto3
+
+    from tfsuite.aws.clients import EMULATOR_CREDENTIALS, AwsTarget
+    from tfsuite.testing.aws_doubles import DirectListings
+
+    session = boto3.Session(region_name=emulator.region, **EMULATOR_CREDENTIALS)
+    direct = DirectListings(session)
+    target = AwsTarget(emulator.region, endpoint_url=emulator.endpoint, session=session)
+    stack = leaked_run()
+    report = sweep(target, older_than_hours=0, run_id=stack.run.run_id, retry_seconds=30)
+    assert report.failed == [] and report.with_status("deleted")
+    assert direct.calls == []
