@@ -1,7 +1,8 @@
 """moto's server, embedded: a thread in this process on a free loopback port.
 
-No Docker and no external process to manage; the compatibility fixes of moto_compat apply
-because the server runs in-process.
+No Docker and no external process to manage; the compatibility fixes of moto_compat and the
+refusals of moto_strict (moto as strict as AWS about deletions) apply because the server runs
+in-process.
 """
 
 from __future__ import annotations
@@ -30,11 +31,12 @@ class EmbeddedMoto(StartedEmulator):
             raise RuntimeError("the embedded moto server is already running")
         from moto.server import ThreadedMotoServer
 
-        from tfsuite.emulator import moto_compat  # imports moto: only where the server runs
+        from tfsuite.emulator import moto_compat, moto_strict  # import moto: only where the server runs
 
         started = time.monotonic()
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one access-log line per AWS call otherwise
         moto_compat.apply()
+        moto_strict.apply()  # refuses as AWS does (default group, groups in use, VPCs with dependencies)
         server = ThreadedMotoServer(ip_address=self.host, port=0, verbose=False)  # port 0: a free one
         server.start()
         self._server = server
