@@ -178,16 +178,22 @@ def _patch_delete_vpc() -> None:
     VPCs.delete_vpc = delete_vpc
 
 
+def require_pinned_moto() -> None:
+    """The compatibility and strictness patches were checked against the pinned moto only."""
+    installed, pinned = version("moto"), pinned_moto()
+    if installed != pinned:
+        raise MotoVersionMismatch(
+            f"moto {installed} is installed but the compatibility patches were checked against the pinned "
+            f"{pinned}: run the canaries (tests/harness/emulator/test_moto_strict.py, "
+            f"test_moto_compat_canaries.py) with it, drop the patches whose canary now passes, then move the "
+            f"pin in {CONSTRAINTS.name}")
+
+
 def apply() -> None:
     """Make the in-process moto refuse what AWS refuses (once per process); only the pinned moto."""
     from moto.ec2.responses.vpcs import VPCs
 
-    installed, pinned = version("moto"), pinned_moto()
-    if installed != pinned:
-        raise MotoVersionMismatch(
-            f"moto {installed} is installed but the strictness patches were checked against the pinned "
-            f"{pinned}: run tests/harness/emulator/test_moto_strict.py with it, drop the patches whose canary "
-            f"now passes, then move the pin in {CONSTRAINTS.name}")
+    require_pinned_moto()
     if getattr(VPCs, _APPLIED_MARK, False):
         return
     _patch_delete_security_group()

@@ -75,10 +75,16 @@ def test_the_canaries_do_run_the_repros_on_an_unpatched_moto(unpatched_answers):
 
 
 def test_the_patches_are_bound_to_the_pinned_moto(monkeypatch):
+    from tfsuite.emulator.moto_server import EmbeddedMoto
+
     assert moto_strict.pinned_moto() == version("moto")
     monkeypatch.setattr(moto_strict, "pinned_moto", lambda: "0.0.1")
     with pytest.raises(moto_strict.MotoVersionMismatch, match=r"checked against the pinned 0\.0\.1"):
         moto_strict.apply()
+    server = EmbeddedMoto()
+    with pytest.raises(moto_strict.MotoVersionMismatch, match="run the canaries"):
+        server.start()
+    assert server.emulator is None
 
 
 # already refused by moto itself: no patch, the test keeps it so --------------------------------------
