@@ -1,4 +1,4 @@
-"""Pytest plugin: per-layer summary (passed/skipped/deselected/failed, skip reasons, duration).
+"""Pytest plugin: per-layer summary (passed/skipped/deselected/xfailed/failed, skip reasons, duration).
 
 Each tox env runs one layer (TFSUITE_LAYER); the summary lands in reports/summary-<layer>.json
 and is read by `python -m tfsuite.reporting` to print the closing table. Every skip is recorded
@@ -30,13 +30,15 @@ class LayerSummary:
     def __init__(self, layer: str) -> None:
         self.layer = layer
         self.started = time.monotonic()
-        self.counts = {"passed": 0, "failed": 0, "skipped": 0, "error": 0, "deselected": 0}
+        self.counts = {"passed": 0, "failed": 0, "skipped": 0, "error": 0, "deselected": 0, "xfailed": 0}
         self.skips: list[dict] = []
 
     @pytest.hookimpl
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.when == "call" or (report.when == "setup" and not report.passed):
-            if report.skipped:
+            if report.skipped and hasattr(report, "wasxfail"):  # an expected failure, not a skip
+                self.counts["xfailed"] += 1
+            elif report.skipped:
                 self.counts["skipped"] += 1
                 reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
                 self.skips.append({"test": report.nodeid, "reason": reason.removeprefix("Skipped: "),

@@ -43,12 +43,13 @@ def render(layers: list[str], required: set[str]) -> tuple[str, bool]:
         counts = summary["counts"] if summary else {}
         rows.append((layer, str(counts.get("passed", "-")), str(counts.get("skipped", "-")),
                      str(counts.get("deselected", 0)) if summary else "-",
+                     str(counts.get("xfailed", 0)) if summary else "-",
                      str(counts.get("failed", 0) + counts.get("error", 0) if summary else "-"),
                      f"{summary['seconds']:.1f}s" if summary else "-", verdict.label))
         for skip in (summary or {}).get("skips", []):
             notes.append(f"  {layer}: SKIPPED {skip['test']}\n      reason: {skip['reason']}\n"
                          f"      {verdicts.skip_note(layer, skip, layer in required)}")
-    header = ("layer", "passed", "skipped", "deselected", "failed", "time", "verdict")
+    header = ("layer", "passed", "skipped", "deselected", "xfailed", "failed", "time", "verdict")
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     line = lambda r: "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()  # noqa: E731
     out = [line(header), line(tuple("-" * w for w in widths)), *map(line, rows)]

@@ -113,7 +113,8 @@ def test_unknown_layer_names_are_refused():
         layers.parse_layers(["unit", "integation"])
 
 
-def test_the_plugin_records_each_skips_kind_of_test_and_the_deselected_count(tmp_path):
+def test_the_plugin_records_each_skips_kind_of_test_and_counts_deselected_and_xfailed_apart(tmp_path):
+    """An expected failure (a canary) is not a skip: it must not fail a required layer."""
     (tmp_path / "test_sample.py").write_text(
         "import pytest\n"
         "@pytest.mark.docker\n"
@@ -121,7 +122,9 @@ def test_the_plugin_records_each_skips_kind_of_test_and_the_deselected_count(tmp
         "def test_plain():\n    pytest.skip('no Docker engine: connection refused')\n"
         "def test_passes():\n    pass\n"
         "@pytest.mark.slow\n"
-        "def test_left_out():\n    pass\n")
+        "def test_left_out():\n    pass\n"
+        "@pytest.mark.xfail(strict=True, reason='a canary')\n"
+        "def test_canary():\n    assert False\n")
     (tmp_path / "pytest.ini").write_text("[pytest]\nmarkers =\n    docker: d\n    slow: s\n")
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT / "src"), "TFSUITE_LAYER": "serving",
            "TFSUITE_REPORTS_DIR": str(reporting.summary_path("serving").parent)}
@@ -129,7 +132,7 @@ def test_the_plugin_records_each_skips_kind_of_test_and_the_deselected_count(tmp
                     "-m", "not slow", "-q", str(tmp_path)], cwd=tmp_path, env=env, check=True,
                    capture_output=True, timeout=120)
     summary = reporting.read_summary("serving")
-    assert summary["counts"] == {"passed": 1, "failed": 0, "skipped": 2, "error": 0, "deselected": 1}
+    assert summary["counts"] == {"passed": 1, "failed": 0, "skipped": 2, "error": 0, "deselected": 1, "xfailed": 1}
     markers = {skip["test"].split("::")[1]: skip["markers"] for skip in summary["skips"]}
     assert markers == {"test_docker": ["docker"], "test_plain": []}
     assert judged("serving") == verdicts.Verdict("SKIPPED (required here)", False)
