@@ -32,12 +32,12 @@ gate: bootstrap ## pre-merge gate: static layer + policy, then the emulator life
 test: bootstrap ## every layer, then a table of passed/skipped/failed per layer with skip reasons
 	@TFSUITE_UNIT_MARKEXPR="slow or not slow" $(RUN) -m tfsuite.layers --tox "$(TOX)" --require "$(REQUIRE)" $(LAYERS)
 
-$(LAYERS): bootstrap ## run one layer: make harness, make unit, make integration, ...
-	@$(RUN) -m tfsuite.layers --tox "$(TOX)" $@
+$(LAYERS): bootstrap ## run one layer, judged as .ci/run judges it: make harness, make unit, ...
+	@$(RUN) -m tfsuite.layers --tox "$(TOX)" --require $@ $@
 
-janitor: $(VENV)/.stamp ## find and destroy suite-tagged AWS resources older than HOURS (DRY_RUN=1 to list only)
+janitor: $(VENV)/.stamp ## destroy suite-tagged AWS resources older than HOURS in E2E_AWS_ACCOUNT_IDS or ACCOUNT (DRY_RUN=1 lists)
 	@$(TOX) exec -e e2e -- python -m tfsuite.janitor --older-than-hours $(or $(HOURS),6) \
-	  $(if $(filter 1,$(DRY_RUN)),--dry-run,)
+	  $(if $(filter 1,$(DRY_RUN)),--dry-run,) $(if $(ACCOUNT),--account $(ACCOUNT),)
 
 clean: ## remove .venv, reports and per-checkout state (caches outside the checkout are kept)
 	rm -rf $(VENV) reports .tfsuite .pytest_cache .ruff_cache

@@ -7,7 +7,7 @@ terraform/ with the same override file and the same variables (tests/integration
 lifecycle.yaml), each with its own name_prefix. The harness side also reads the plans back as
 JSON (what the tests need); the bare side is the plain command sequence. Rounds alternate which
 side goes first. Prints both times and the ratio; exits 1 when the median ratio exceeds
---max-ratio. Uses LOCALSTACK_ENDPOINT when set, else embedded moto.
+--max-ratio. Runs on embedded moto.
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
     python -m tfsuite.layers [--require unit,integration] [--tox "tox --workdir ..."] LAYER ...
 
 Every layer runs even when an earlier one fails; the exit code is non-zero when any failed or
-when a required layer did not really run (see tfsuite.reporting).
+when a required layer did not really run (tfsuite.verdicts). The last line printed is the totals
+line (tfsuite.reporting).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         parse_layers(required)
     for layer in layers:
         reporting.summary_path(layer).unlink(missing_ok=True)
-    timings = {}
+    timings, began = {}, time.monotonic()
     for index, layer in enumerate(layers, 1):
         print(f"\n===== [{index}/{len(layers)}] layer {layer} =====", flush=True)
         started = time.monotonic()
@@ -50,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         if code != 0 and reporting.read_summary(layer) is None:
             reporting.write_summary(layer, counts={"passed": 0, "failed": 0, "skipped": 0, "error": 1},
                                     skips=[], seconds=timings[layer], exitstatus=code)
-    print("\n===== summary =====")
+    print(f"\n===== summary: {len(layers)} layer(s) in {time.monotonic() - began:.0f}s =====", flush=True)
     return reporting.main([*layers, "--require", ",".join(required)])
 
 

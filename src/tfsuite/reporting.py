@@ -1,10 +1,9 @@
 """Layer summaries: written by the pytest plugin, read back to print one closing table.
 
-`python -m tfsuite.reporting [--require unit,integration] [LAYER ...]` prints passed, skipped
-and failed per layer with every skip reason, and exits non-zero when a layer failed, or when a
-required layer is missing, ran no test, or skipped a test for a reason this machine does not
-excuse (only the reasons in ALLOWED_SKIPS: no Docker engine, no real-AWS opt-in, a service
-the LocalStack edition does not offer).
+`python -m tfsuite.reporting [--require unit,integration] [LAYER ...]` prints passed, skipped,
+deselected and failed per layer with every skip reason (and, for a required layer, whether the
+skip is excused), and exits non-zero when a layer failed or a required layer did not really run
+(tfsuite.verdicts decides). The last line it prints is the totals line.
 """
 
 from __future__ import annotations
@@ -14,6 +13,7 @@ import json
 import sys
 from pathlib import Path
 
+from tfsuite import verdicts
 from tfsuite.paths import reports_dir
 
 
@@ -34,46 +34,24 @@ def read_summary(layer: str) -> dict | None:
     return json.loads(path.read_text()) if path.exists() else None
 
 
-# Skips a required layer may have on a machine without Docker or AWS, or with community
-# LocalStack: the reason must say so in these words.
-ALLOWED_SKIPS = ("no Docker engine", "RUN_AWS_E2E not set", "LocalStack edition does not offer")
-
-
-def unexcused_skips(summary: dict) -> list[dict]:
-    return [s for s in summary.get("skips", []) if not any(a in s["reason"] for a in ALLOWED_SKIPS)]
-
-
-def verdict(summary: dict | None, required: bool) -> str:
-    if summary is None:
-        return "MISSING" if required else "not run"
-    counts = summary["counts"]
-    if counts["failed"] or counts["error"] or summary["exitstatus"] not in (0, 5):
-        return "FAILED"
-    ran = counts["passed"] + counts["failed"] + counts["error"] + counts.get("xfailed", 0)
-    if summary["exitstatus"] == 5 or ran == 0:
-        return "NO TESTS RAN" if required or not counts["skipped"] else "all skipped"
-    if required and unexcused_skips(summary):
-        return "SKIPPED (required here)"
-    return "ok"
-
-
 def render(layers: list[str], required: set[str]) -> tuple[str, bool]:
     rows, notes, ok = [], [], True
     for layer in layers:
         summary = read_summary(layer)
-        state = verdict(summary, layer in required)
-        if state not in ("ok", "all skipped", "not run"):
-            ok = False
+        verdict = verdicts.judge(layer, summary, layer in required)
+        ok = ok and verdict.passed
         counts = summary["counts"] if summary else {}
-        rows.append((layer, str(counts.get("passed", "-")), str(counts.get("xfailed", 0) if summary else "-"),
-                     str(counts.get("skipped", "-")),
+        rows.append((layer, str(counts.get("passed", "-")), str(counts.get("skipped", "-")),
+                     str(counts.get("deselected", 0)) if summary else "-",
+                     str(counts.get("xfailed", 0)) if summary else "-",
                      str(counts.get("failed", 0) + counts.get("error", 0) if summary else "-"),
-                     f"{summary['seconds']:.1f}s" if summary else "-", state))
+                     f"{summary['seconds']:.1f}s" if summary else "-", verdict.label))
         for skip in (summary or {}).get("skips", []):
-            notes.append(f"  {layer}: SKIPPED {skip['test']}\n      reason: {skip['reason']}")
-    header = ("layer", "passed", "xfailed", "skipped", "failed", "time", "verdict")
+            notes.append(f"  {layer}: SKIPPED {skip['test']}\n      reason: {skip['reason']}\n"
+                         f"      {verdicts.skip_note(layer, skip, layer in required)}")
+    header = ("layer", "passed", "skipped", "deselected", "xfailed", "failed", "time", "verdict")
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    line = lambda r: "  ".join(c.ljust(w) for c, w in zip(r, widths))  # noqa: E731
+    line = lambda r: "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()  # noqa: E731
     out = [line(header), line(tuple("-" * w for w in widths)), *map(line, rows)]
     if notes:
         out += ["", "Skipped tests and their reasons:", *notes]
@@ -98,17 +76,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def totals_line(layers: list[str]) -> str:
-    """The plain closing line CI reads: 'suite: N passed, N failed, N skipped' (then ', N xfailed'
-    when an emulator patch's canary failed as expected)."""
-    total = {"passed": 0, "failed": 0, "skipped": 0, "xfailed": 0}
+    """The plain closing line CI reads: 'suite: N passed, N failed, N skipped'."""
+    total = {"passed": 0, "failed": 0, "skipped": 0}
     for layer in layers:
         counts = (read_summary(layer) or {}).get("counts", {})
         total["passed"] += counts.get("passed", 0)
         total["failed"] += counts.get("failed", 0) + counts.get("error", 0)
         total["skipped"] += counts.get("skipped", 0)
-        total["xfailed"] += counts.get("xfailed", 0)
-    line = f"suite: {total['passed']} passed, {total['failed']} failed, {total['skipped']} skipped"
-    return line + (f", {total['xfailed']} xfailed" if total["xfailed"] else "")
+    return f"suite: {total['passed']} passed, {total['failed']} failed, {total['skipped']} skipped"
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import pytest
 from tfsuite.aws.clients import AwsTarget
 from tfsuite.aws.settings import E2ESettings
 from tfsuite.aws.tagging import RunIdentity
-from tfsuite.e2e.flow import REAL_AWS_ONLY_STEPS, E2EFailed, E2EPlan, run_e2e
+from tfsuite.e2e.flow import REAL_AWS_ONLY_STEPS, E2EFailed, E2EPlan, run_e2e, target_group_from
 from tfsuite.emulator.leftovers import leftovers
 from tfsuite.janitor.deleters import Clients
 from tfsuite.janitor.inventory import discover
@@ -39,6 +39,14 @@ def test_the_cost_guard_lets_the_article_plan_through(rehearsal):
 def test_the_alb_is_planned_on_port_9000_with_the_models_predict_url(rehearsal):
     url = rehearsal["outputs"]["predict_url"]
     assert url.startswith("http://") and url.endswith(":9000/v1/models/empty_model:predict")
+
+
+def test_the_target_group_the_health_step_waits_on_comes_from_the_runs_own_outputs(rehearsal):
+    """The applied run's outputs name its target group (no account-wide tag lookup on AWS)."""
+    arn = target_group_from(rehearsal["outputs"])
+    assert arn.split(":")[4] and f":targetgroup/{rehearsal['name_prefix']}" in arn
+    with pytest.raises(RuntimeError, match="the Terraform outputs have no target group ARN"):
+        target_group_from({k: v for k, v in rehearsal["outputs"].items() if k != "target_group_arn"})
 
 
 def test_health_prediction_and_latency_are_skipped_on_the_emulator_with_the_reason(rehearsal):

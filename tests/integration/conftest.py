@@ -2,7 +2,7 @@
 tfsuite.runner); these fixtures only give it a session-long shape.
 
 - `toolchain`: the bootstrap's CLI and provider mirror; a missing toolchain FAILS the tests.
-- `default_emulator`: LocalStack at LOCALSTACK_ENDPOINT when set, else embedded moto.
+- `default_emulator`: embedded moto, always (LOCALSTACK_ENDPOINT is for the LocalStack layer only).
 - `deployment`: one applied deployment per emulator variant ("default", and "localstack" for
   `-m localstack`), destroyed at the end even on failure or SIGTERM/SIGINT.
 - `plan_workspace`: an initialised copy for plan-only runs (profiles, validations).
@@ -91,8 +91,8 @@ def localstack_emulator():
 
 @pytest.fixture(scope="session", params=["default", pytest.param("localstack", marks=pytest.mark.localstack)])
 def lifecycle_variant(request) -> str:
-    """Which emulator: "default" is LOCALSTACK_ENDPOINT or embedded moto, "localstack" a LocalStack
-    (started on the host when LOCALSTACK_ENDPOINT is unset)."""
+    """Which emulator: "default" is embedded moto, "localstack" the LocalStack at LOCALSTACK_ENDPOINT
+    or one started on the host."""
     return request.param
 
 

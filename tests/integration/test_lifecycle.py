@@ -1,7 +1,7 @@
 """The deployment's whole life on an emulator, in order: plan -> apply -> live checks ->
 second plan empty -> destroy -> nothing left. One apply per emulator per session.
 
-Runs on embedded moto (or LOCALSTACK_ENDPOINT) as [default], and on a host LocalStack as
+Runs on embedded moto as [default], and on a host LocalStack as
 [localstack] (`-m localstack`), where tests about services the edition lacks skip, naming them.
 """
 

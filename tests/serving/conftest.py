@@ -9,7 +9,7 @@ import pytest
 
 from tfsuite.paths import MODEL_DIR
 from tfsuite.serving import deployment
-from tfsuite.serving.container import DockerUnavailable, connect, ensure_image
+from tfsuite.serving.container import DockerBroken, DockerUnavailable, connect, ensure_image
 from tfsuite.testing.fake_docker import FakeDockerClient
 
 
@@ -30,7 +30,9 @@ def fake_engine(deployed, start_stub) -> FakeDockerClient:
 
 @pytest.fixture
 def serving_engine(request, deployed, tmp_path, monkeypatch):
-    """Parametrized "fake" (its reports kept in tmp) or "docker" (skips naming what is missing)."""
+    """Parametrized "fake" (its reports kept in tmp) or "docker": skips naming what is missing when
+    no Docker daemon answers or the image cannot be had; fails with the reason on any other Docker
+    error (permission denied, TLS, a wrong DOCKER_HOST)."""
     if request.param == "fake":
         monkeypatch.setenv("TFSUITE_REPORTS_DIR", str(tmp_path / "reports"))
         yield request.getfixturevalue("fake_engine")
@@ -39,6 +41,8 @@ def serving_engine(request, deployed, tmp_path, monkeypatch):
         engine = connect()
     except DockerUnavailable as err:
         pytest.skip(str(err))
+    except DockerBroken as err:
+        pytest.fail(str(err), pytrace=False)
     try:
         ensure_image(engine, deployed["image"])
     except DockerUnavailable as err:

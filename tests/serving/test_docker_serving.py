@@ -11,14 +11,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from docker.errors import APIError, DockerException
+from docker.errors import APIError
 
 from tfsuite.paths import TERRAFORM_DIR
 from tfsuite.serving import contract
 from tfsuite.serving.container import (
     ContainerFailed,
     DockerUnavailable,
-    connect,
     ensure_image,
     run_tf_serving,
 )
@@ -125,22 +124,6 @@ def test_a_missing_model_folder_is_refused_before_any_container_starts(fake_engi
 
 
 # --- skip reasons name what is missing ----------------------------------------------------------
-
-def test_no_engine_is_reported_as_such():
-    def no_engine():
-        raise DockerException("Error while fetching server API version: connection refused")
-
-    with pytest.raises(DockerUnavailable, match="^no Docker engine: Error while fetching server API version"):
-        connect(no_engine)
-
-
-def test_an_engine_that_does_not_answer_a_ping_is_reported_as_no_engine():
-    engine = FakeDockerClient(ping_error=APIError("500 Server Error: daemon is shutting down"))
-
-    with pytest.raises(DockerUnavailable, match="^no Docker engine: 500 Server Error"):
-        connect(lambda: engine)
-    assert engine.closed
-
 
 def test_an_absent_image_that_cannot_be_pulled_is_reported_with_its_name():
     engine = FakeDockerClient(pull_error=APIError("dial tcp: lookup registry-1.docker.io: no such host"))

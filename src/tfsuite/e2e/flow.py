@@ -23,7 +23,7 @@ from tfsuite.aws.clients import AwsTarget
 from tfsuite.aws.credentials import caller_identity
 from tfsuite.aws.guards import CostAllowlist, check_account, check_plan_costs, planned_changes
 from tfsuite.aws.settings import E2ESettings
-from tfsuite.aws.tagging import TAG_RUN_ID, RunIdentity
+from tfsuite.aws.tagging import RunIdentity
 from tfsuite.e2e.interrupts import Interrupted, interrupts_raise
 from tfsuite.e2e.report import E2EReport, default_report_path
 from tfsuite.e2e.workspace import destroy_on_signal, make_workspace
@@ -47,7 +47,20 @@ REAL_AWS_ONLY_STEPS = ("target healthy", "model available", "prediction", "laten
 # (INACTIVE, free of charge) instead of deleting them. The sweep after destroy deletes them.
 DESTROY_RESIDUE = frozenset({"task_definition"})
 LOCK_TIMEOUT = "300s"
-REPORTED_OUTPUTS = ("predict_url", "alb_dns_name", "model_s3_prefix", "ecs_cluster_name", "ecs_service_name")
+REPORTED_OUTPUTS = ("predict_url", "alb_dns_name", "model_s3_prefix", "ecs_cluster_name", "ecs_service_name",
+                    "target_group_arn")
+
+
+TARGET_GROUP_OUTPUT = "target_group_arn"
+
+
+def target_group_from(outputs: dict) -> str:
+    """The run's target group, from the Terraform outputs of its own state (no account-wide lookup)."""
+    arn = outputs.get(TARGET_GROUP_OUTPUT)
+    if not isinstance(arn, str) or ":targetgroup/" not in arn:
+        raise RuntimeError(f"the Terraform outputs have no target group ARN in {TARGET_GROUP_OUTPUT!r} "
+                           f"(got {arn!r}): the configuration must output it")
+    return arn
 
 
 class E2EFailed(RuntimeError):
@@ -146,16 +159,16 @@ class E2ERun:
                 for name in REAL_AWS_ONLY_STEPS:
                     report.skip(name, EMULATOR_SKIP_REASON)
             else:
-                self._serve_and_measure(outputs["predict_url"], apply_started)
+                self._serve_and_measure(outputs, apply_started)
 
-    def _serve_and_measure(self, predict_url: str, apply_started: float) -> None:
+    def _serve_and_measure(self, outputs: dict, apply_started: float) -> None:
         report, timeout = self.report, self.plan.settings.serving_timeout_seconds
         with report.step("target healthy"):
             delay = 15
             self.plan.target.client("elbv2").get_waiter("target_in_service").wait(
-                TargetGroupArn=self._target_group_arn(),
+                TargetGroupArn=target_group_from(outputs),
                 WaiterConfig={"Delay": delay, "MaxAttempts": max(1, timeout // delay)})
-        client = client_for(predict_url)
+        client = client_for(outputs["predict_url"])
         with report.step("model available"):
             report.set("model_versions", client.wait_until_available(timeout=timeout, max_interval=10))
         with report.step("prediction"):
@@ -164,17 +177,6 @@ class E2ERun:
             report.set("prediction", check.to_dict())
         with report.step("latency"):
             report.set("latency", measure_latency(client, self.plan.settings.requests).to_dict())
-
-    def _target_group_arn(self) -> str:
-        """The run's target group, found by its run-id tag (no reliance on an optional output)."""
-        tagging = self.plan.target.client("resourcegroupstaggingapi")
-        found = tagging.get_resources(TagFilters=[{"Key": TAG_RUN_ID, "Values": [self.plan.run.run_id]}],
-                                      ResourceTypeFilters=["elasticloadbalancing:targetgroup"])
-        arns = [m["ResourceARN"] for m in found["ResourceTagMappingList"]]
-        if len(arns) != 1:
-            raise RuntimeError(f"expected one target group tagged {TAG_RUN_ID}={self.plan.run.run_id}, "
-                               f"found {arns}")
-        return arns[0]
 
     def clean_up(self) -> list[str]:
         """Destroy, then sweep the run's tags with the janitor. Returns the cleanup's problems."""

@@ -1,7 +1,7 @@
 """AWS emulators for the emulator layer: embedded moto by default, LocalStack when present.
 
     from tfsuite.emulator import open_emulator
-    with open_emulator() as emulator:      # LOCALSTACK_ENDPOINT if set, else embedded moto
+    with open_emulator() as emulator:      # embedded moto, whatever LOCALSTACK_ENDPOINT says
         emulator.client("s3").list_buckets()
 """
 

@@ -14,61 +14,62 @@ from tfsuite.emulator.endpoint import Emulator
 PREFIX_TAG = "tfsuite:name-prefix"
 
 
+def _all(client, operation: str, key: str, **params) -> list:
+    """Every item of a listing, page after page."""
+    return [item for page in client.get_paginator(operation).paginate(**params) for item in page.get(key, [])]
+
+
 def _vpcs(emulator: Emulator, prefix: str) -> list[str]:
     ec2 = emulator.client("ec2")
-    found = ec2.describe_vpcs(Filters=[{"Name": f"tag:{PREFIX_TAG}", "Values": [prefix]}])["Vpcs"]
+    found = _all(ec2, "describe_vpcs", "Vpcs", Filters=[{"Name": f"tag:{PREFIX_TAG}", "Values": [prefix]}])
     return [v["VpcId"] for v in found]
 
 
 def _security_groups(emulator: Emulator, prefix: str) -> list[str]:
     ec2 = emulator.client("ec2")
-    groups = ec2.describe_security_groups()["SecurityGroups"]
+    groups = _all(ec2, "describe_security_groups", "SecurityGroups")
     return [g["GroupId"] for g in groups
             if g["GroupName"].startswith(prefix) or _tagged(g.get("Tags"), prefix)]
 
 
 def _load_balancers(emulator: Emulator, prefix: str) -> list[str]:
     elbv2 = emulator.client("elbv2")
-    names = [lb["LoadBalancerName"] for page in elbv2.get_paginator("describe_load_balancers").paginate()
-             for lb in page["LoadBalancers"]]
-    names += [tg["TargetGroupName"] for page in elbv2.get_paginator("describe_target_groups").paginate()
-              for tg in page["TargetGroups"]]
+    names = [lb["LoadBalancerName"] for lb in _all(elbv2, "describe_load_balancers", "LoadBalancers")]
+    names += [tg["TargetGroupName"] for tg in _all(elbv2, "describe_target_groups", "TargetGroups")]
     return [n for n in names if n.startswith(prefix)]
 
 
 def _ecs(emulator: Emulator, prefix: str) -> list[str]:
     ecs = emulator.client("ecs")
-    clusters = [arn for arn in ecs.list_clusters()["clusterArns"]
+    clusters = [arn for arn in _all(ecs, "list_clusters", "clusterArns")
                 if arn.rsplit("/", 1)[-1].startswith(prefix)]
     active = [c["clusterArn"] for c in ecs.describe_clusters(clusters=clusters)["clusters"]
               if c["status"] == "ACTIVE"] if clusters else []
-    families = ecs.list_task_definitions(familyPrefix=prefix, status="ACTIVE")["taskDefinitionArns"]
+    families = _all(ecs, "list_task_definitions", "taskDefinitionArns", familyPrefix=prefix, status="ACTIVE")
     return active + families
 
 
 def _scalable_targets(emulator: Emulator, prefix: str) -> list[str]:
     autoscaling = emulator.client("application-autoscaling")
-    targets = autoscaling.describe_scalable_targets(ServiceNamespace="ecs")["ScalableTargets"]
+    targets = _all(autoscaling, "describe_scalable_targets", "ScalableTargets", ServiceNamespace="ecs")
     return [t["ResourceId"] for t in targets if prefix in t["ResourceId"]]
 
 
 def _buckets(emulator: Emulator, prefix: str) -> list[str]:
-    buckets = emulator.client("s3").list_buckets()["Buckets"]
+    buckets = _all(emulator.client("s3"), "list_buckets", "Buckets")
     return [b["Name"] for b in buckets if b["Name"].startswith(prefix)]
 
 
 def _iam(emulator: Emulator, prefix: str) -> list[str]:
     iam = emulator.client("iam")
-    roles = [r["RoleName"] for page in iam.get_paginator("list_roles").paginate() for r in page["Roles"]]
-    policies = [p["PolicyName"] for page in iam.get_paginator("list_policies").paginate(Scope="Local")
-                for p in page["Policies"]]
+    roles = [r["RoleName"] for r in _all(iam, "list_roles", "Roles")]
+    policies = [p["PolicyName"] for p in _all(iam, "list_policies", "Policies", Scope="Local")]
     return [n for n in roles + policies if n.startswith(prefix)]
 
 
 def _log_groups(emulator: Emulator, prefix: str) -> list[str]:
     logs = emulator.client("logs")
-    names = [g["logGroupName"] for page in logs.get_paginator("describe_log_groups").paginate()
-             for g in page["logGroups"]]
+    names = [g["logGroupName"] for g in _all(logs, "describe_log_groups", "logGroups")]
     return [n for n in names if prefix in n]
 
 

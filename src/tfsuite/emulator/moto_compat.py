@@ -45,6 +45,13 @@ Each fix names the gap it closes (FIELD-NOTES §3) and has its own test
    tfsuite.emulator.moto_compat_deploy; 11. CloudWatch over RPCv2 CBOR: tfsuite.emulator.
    moto_compat_cbor. Both applied from here.
 
+Upstream: no getmoto/moto issue was found for any of these; each gap's repro is its test in
+tests/harness/emulator/test_moto_compat.py (GAPS below), which is what to file. The canaries
+(test_moto_compat_canaries.py) run those tests on moto as released: they fail while the gap is
+there (xfail strict) and fail the suite once moto closes it, so the dead fix is removed. The
+embedded server applies these fixes only with the moto pinned in constraints.txt
+(moto_strict.require_pinned_moto).
+
 apply() is idempotent: calling it twice patches once.
 """
 
@@ -67,6 +74,20 @@ from moto.s3.responses import S3Response
 from tfsuite.emulator import moto_compat_cbor, moto_compat_deploy
 
 _APPLIED_MARK = "_tfsuite_compat_applied"
+
+# gap -> the tests of test_moto_compat.py that show it (they fail on moto as released)
+GAPS = {
+    "1. application-autoscaling tags": ("test_autoscaling_lists_the_tags_given_at_registration",
+                                        "test_autoscaling_tag_and_untag_resource"),
+    "2. AWS managed policies": ("test_aws_managed_policies_exist",),
+    "3. ECS health-check grace period": ("test_ecs_create_service_keeps_the_health_check_grace_period",),
+    "4. aws:SecureTransport in bucket policies": ("test_tls_only_bucket_policy_lets_objects_in_and_out",),
+    "5. tags at CreateBucket": ("test_bucket_keeps_the_tags_given_at_creation",),
+    "6. descriptions of group-referencing rules": ("test_rule_that_references_a_group_keeps_its_description",),
+    "7. same-account group references": ("test_a_same_account_group_reference_reads_back_without_a_user_id",),
+    "8. delete markers in a Suspended bucket": (
+        "test_deleting_a_key_with_a_delete_marker_in_a_suspended_bucket_works",),
+}
 
 
 class ScalableTargetNotFound(JsonRESTError):

@@ -1,7 +1,8 @@
 """moto's server, embedded: a thread in this process on a free loopback port.
 
-No Docker and no external process to manage; the compatibility fixes of moto_compat apply
-because the server runs in-process.
+No Docker and no external process to manage; the compatibility fixes of moto_compat and the
+refusals of moto_strict (moto as strict as AWS about deletions) apply because the server runs
+in-process.
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ log = logging.getLogger(__name__)
 class EmbeddedMoto(StartedEmulator):
     """moto's ThreadedMotoServer on a free loopback port (see StartedEmulator for start/stop/with)."""
 
-    def __init__(self, region: str = "eu-west-1", host: str = "127.0.0.1") -> None:
+    def __init__(self, region: str = "eu-west-1", host: str = "127.0.0.1", *, patched: bool = True) -> None:
+        """patched=False: moto as released, without moto_compat and moto_strict (for the canaries only)."""
         if not host.startswith("127.") and host != "localhost":
             raise ValueError(f"the embedded moto server only listens on loopback, not {host!r}")
         self.region = region
         self.host = host
+        self.patched = patched
         self._server = None
         self.emulator: Emulator | None = None
 
@@ -30,11 +33,14 @@ class EmbeddedMoto(StartedEmulator):
             raise RuntimeError("the embedded moto server is already running")
         from moto.server import ThreadedMotoServer
 
-        from tfsuite.emulator import moto_compat  # imports moto: only where the server runs
+        from tfsuite.emulator import moto_compat, moto_strict  # import moto: only where the server runs
 
         started = time.monotonic()
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one access-log line per AWS call otherwise
-        moto_compat.apply()
+        if self.patched:
+            moto_strict.require_pinned_moto()  # the patches were checked against the pinned moto only
+            moto_compat.apply()
+            moto_strict.apply()  # refuses as AWS does (default group, groups in use, VPCs with dependencies)
         server = ThreadedMotoServer(ip_address=self.host, port=0, verbose=False)  # port 0: a free one
         server.start()
         self._server = server

@@ -4,7 +4,7 @@ and what AWS error codes mean (gone, or not yet because something still depends 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -17,7 +17,8 @@ DEPENDENCY_CODES = frozenset({
     "DependencyViolation", "ResourceInUse", "ResourceInUseException", "DeleteConflict",
     "ClusterContainsServicesException", "ClusterContainsTasksException",
     "ClusterContainsContainerInstancesException", "BucketNotEmpty", "OperationAborted",
-    "InvalidNetworkInterface.InUse", "ConcurrentModificationException", "ConcurrentUpdateException",
+    "InvalidNetworkInterface.InUse", "InvalidIPAddress.InUse", "ConcurrentModificationException",
+    "ConcurrentUpdateException",
     "Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequestsException",
 })
 _GONE = re.compile(r"NotFound|^NoSuch|NotActive|^404$")
@@ -65,3 +66,9 @@ def deleted_by(service: str, operation: str, id_param: str) -> Callable[[Clients
     def delete(clients: Clients, ident: str) -> None:
         getattr(clients(service), operation)(**{id_param: ident})
     return delete
+
+
+def listing(clients: Clients, service: str, operation: str, key: str, **params) -> Iterator[dict]:
+    """Every item of a listing, page after page (boto3's paginator: AWS answers a page at a time)."""
+    for page in clients(service).get_paginator(operation).paginate(**params):
+        yield from page.get(key, [])

@@ -23,6 +23,7 @@ from tfsuite.janitor.calls import (
     error_code,
     is_dependency_error,
     is_gone_error,
+    listing,
 )
 from tfsuite.janitor.network import (
     _address_exists,
@@ -93,7 +94,7 @@ def still_exists(deleter: Deleter, clients: Clients, ident: str) -> bool:
 # --- logs, S3, IAM ------------------------------------------------------------------------------
 
 def _log_group_exists(clients: Clients, name: str) -> bool:
-    groups = clients("logs").describe_log_groups(logGroupNamePrefix=name)["logGroups"]
+    groups = listing(clients, "logs", "describe_log_groups", "logGroups", logGroupNamePrefix=name)
     return any(g["logGroupName"] == name for g in groups)
 
 
@@ -131,12 +132,12 @@ def _role_exists(clients: Clients, name: str) -> bool:
 
 
 def _delete_role(clients: Clients, name: str) -> None:
-    iam = clients("iam")
-    for policy in iam.list_role_policies(RoleName=name)["PolicyNames"]:
+    iam, of_role = clients("iam"), {"RoleName": name}
+    for policy in list(listing(clients, "iam", "list_role_policies", "PolicyNames", **of_role)):
         iam.delete_role_policy(RoleName=name, PolicyName=policy)
-    for policy in iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"]:
+    for policy in list(listing(clients, "iam", "list_attached_role_policies", "AttachedPolicies", **of_role)):
         iam.detach_role_policy(RoleName=name, PolicyArn=policy["PolicyArn"])
-    for profile in iam.list_instance_profiles_for_role(RoleName=name)["InstanceProfiles"]:
+    for profile in list(listing(clients, "iam", "list_instance_profiles_for_role", "InstanceProfiles", **of_role)):
         iam.remove_role_from_instance_profile(InstanceProfileName=profile["InstanceProfileName"],
                                               RoleName=name)
     iam.delete_role(RoleName=name)

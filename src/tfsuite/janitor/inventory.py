@@ -15,7 +15,9 @@ from datetime import datetime
 from botocore.exceptions import ClientError
 
 from tfsuite.aws.tagging import TAG_CREATED_AT, TAG_MANAGED, TAG_NAME_PREFIX, TAG_RUN_ID, parse_created_at
+from tfsuite.janitor.calls import listing
 from tfsuite.janitor.deleters import BY_KIND, Clients, error_code, still_exists
+from tfsuite.janitor.network import DEFAULT_GROUP_NAME, is_default_group
 
 # "<service>:<resource type>" of an ARN -> deleter kind; types we delete through a parent map to None.
 _ARN_KINDS = {
@@ -99,7 +101,7 @@ def discover(clients: Clients, *, run_id: str | None = None, run_created_at: dat
         for item in items:
             candidates.setdefault((item.kind, item.ident), item)
 
-    add(_tagged(clients, run_id))
+    add(item for item in _tagged(clients, run_id) if not _is_default_group(clients, item))
     add(_roles(clients, run_id))
     add(_untagged_buckets(clients, _runs(candidates.values(), run_id, run_created_at), candidates))
     for cluster in [item for item in candidates.values() if item.kind == "ecs_cluster"]:
@@ -114,6 +116,17 @@ def discover(clients: Clients, *, run_id: str | None = None, run_created_at: dat
     alive = [item for item in candidates.values() if _alive(clients, item)]
     order = {kind: index for index, kind in enumerate(BY_KIND)}
     return sorted(alive, key=lambda item: (order[item.kind], item.ident))
+
+
+def _is_default_group(clients: Clients, item: Found) -> bool:
+    """A VPC's default security group, tagged through the provider's default tags when the
+    configuration manages it (aws_default_security_group): AWS deletes it with its VPC only."""
+    if item.kind != "security_group":
+        return False
+    try:
+        return is_default_group(clients, item.ident)
+    except ClientError:
+        return False  # gone, or not readable: the deleter decides
 
 
 def _alive(clients: Clients, item: Found) -> bool:
@@ -142,14 +155,13 @@ def _tagged(clients: Clients, run_id: str | None) -> Iterable[Found]:
 
 
 def _roles(clients: Clients, run_id: str | None) -> Iterable[Found]:
-    iam = clients("iam")
-    for page in iam.get_paginator("list_roles").paginate():
-        for role in page["Roles"]:
-            if role["Path"].startswith(("/aws-service-role/", "/aws-reserved/")):
-                continue  # service-linked and SSO roles are AWS's, never ours
-            tags = {t["Key"]: t["Value"] for t in iam.list_role_tags(RoleName=role["RoleName"])["Tags"]}
-            if tags.get(TAG_MANAGED) == "true" and (run_id is None or tags.get(TAG_RUN_ID) == run_id):
-                yield Found("iam_role", role["RoleName"], Owner.from_tags(tags))
+    for role in listing(clients, "iam", "list_roles", "Roles"):
+        if role["Path"].startswith(("/aws-service-role/", "/aws-reserved/")):
+            continue  # service-linked and SSO roles are AWS's, never ours
+        tags = {t["Key"]: t["Value"] for t in listing(clients, "iam", "list_role_tags", "Tags",
+                                                      RoleName=role["RoleName"])}
+        if tags.get(TAG_MANAGED) == "true" and (run_id is None or tags.get(TAG_RUN_ID) == run_id):
+            yield Found("iam_role", role["RoleName"], Owner.from_tags(tags))
 
 
 def _runs(found: Iterable[Found], run_id: str | None, run_created_at: datetime | None) -> dict:
@@ -168,7 +180,7 @@ def _untagged_buckets(clients: Clients, runs: dict, known: dict) -> Iterable[Fou
     if not runs:
         return
     s3 = clients("s3")
-    for bucket in s3.list_buckets().get("Buckets", []):
+    for bucket in listing(clients, "s3", "list_buckets", "Buckets"):
         name = bucket["Name"]
         owner = next((rid for rid in runs if name.startswith(f"{rid}-")), None)
         if owner is None or ("s3_bucket", name) in known:
@@ -197,45 +209,51 @@ def _bucket_tags(s3, name: str) -> dict[str, str]:
 def _services_in(clients: Clients, cluster: Found) -> Iterable[Found]:
     if not still_exists(BY_KIND["ecs_cluster"], clients, cluster.ident):
         return
-    for page in clients("ecs").get_paginator("list_services").paginate(cluster=cluster.ident):
-        for arn in page["serviceArns"]:
-            yield Found("ecs_service", arn, cluster.owner)
+    for arn in listing(clients, "ecs", "list_services", "serviceArns", cluster=cluster.ident):
+        yield Found("ecs_service", arn, cluster.owner)
 
 
 def _scalable_targets(clients: Clients, service: Found) -> Iterable[Found]:
     cluster_and_name = service.ident.split(":service/", 1)[1]
     resource_id = f"service/{cluster_and_name}"
-    answer = clients("application-autoscaling").describe_scalable_targets(
-        ServiceNamespace="ecs", ResourceIds=[resource_id])
-    for target in answer["ScalableTargets"]:
+    for target in listing(clients, "application-autoscaling", "describe_scalable_targets", "ScalableTargets",
+                          ServiceNamespace="ecs", ResourceIds=[resource_id]):
         yield Found("scalable_target", f"{resource_id}|{target['ScalableDimension']}", service.owner)
 
 
 def _inside_vpc(clients: Clients, vpc: Found) -> Iterable[Found]:
-    """Everything in a suite VPC is the suite's, tagged or not: the VPC cannot go before it."""
-    ec2, in_vpc = clients("ec2"), [{"Name": "vpc-id", "Values": [vpc.ident]}]
-    for subnet in ec2.describe_subnets(Filters=in_vpc)["Subnets"]:
+    """Everything in a suite VPC is the suite's, tagged or not: the VPC cannot go before it. Not the
+    VPC's default security group (AWS deletes it with the VPC and refuses to delete it before), nor
+    the network interfaces AWS manages for a load balancer, NAT gateway, endpoint or task (they go
+    when their owner goes; until then the subnet's and groups' deletions wait, see network.py)."""
+    def each(operation: str, key: str, filters: list[dict]) -> Iterable[dict]:
+        return listing(clients, "ec2", operation, key, Filters=filters)
+
+    in_vpc = [{"Name": "vpc-id", "Values": [vpc.ident]}]
+    for subnet in each("describe_subnets", "Subnets", in_vpc):
         yield Found("subnet", subnet["SubnetId"], vpc.owner)
-    for group in ec2.describe_security_groups(Filters=in_vpc)["SecurityGroups"]:
-        if group["GroupName"] != "default":
+    for group in each("describe_security_groups", "SecurityGroups", in_vpc):
+        if group["GroupName"] != DEFAULT_GROUP_NAME:
             yield Found("security_group_rules", group["GroupId"], vpc.owner)
             yield Found("security_group", group["GroupId"], vpc.owner)
-    for table in ec2.describe_route_tables(Filters=in_vpc)["RouteTables"]:
+    for table in each("describe_route_tables", "RouteTables", in_vpc):
         if not any(a.get("Main") for a in table.get("Associations", [])):
             yield Found("route_table", table["RouteTableId"], vpc.owner)
     attached = [{"Name": "attachment.vpc-id", "Values": [vpc.ident]}]
-    for gateway in ec2.describe_internet_gateways(Filters=attached)["InternetGateways"]:
+    for gateway in each("describe_internet_gateways", "InternetGateways", attached):
         yield Found("internet_gateway", gateway["InternetGatewayId"], vpc.owner)
-    for endpoint in ec2.describe_vpc_endpoints(Filters=in_vpc)["VpcEndpoints"]:
+    for endpoint in each("describe_vpc_endpoints", "VpcEndpoints", in_vpc):
         yield Found("vpc_endpoint", endpoint["VpcEndpointId"], vpc.owner)
-    of_vpc = [{"Name": "resource-id", "Values": [vpc.ident]}]
-    for flow_log in ec2.describe_flow_logs(Filters=of_vpc)["FlowLogs"]:
+    for flow_log in each("describe_flow_logs", "FlowLogs", [{"Name": "resource-id", "Values": [vpc.ident]}]):
         yield Found("flow_log", flow_log["FlowLogId"], vpc.owner)
-    for gateway in ec2.describe_nat_gateways(Filters=in_vpc)["NatGateways"]:
+    for gateway in each("describe_nat_gateways", "NatGateways", in_vpc):
+        if gateway["State"] == "deleted":
+            continue
         yield Found("nat_gateway", gateway["NatGatewayId"], vpc.owner)
         for address in gateway.get("NatGatewayAddresses", []):
             if address.get("AllocationId"):
                 yield Found("elastic_ip", address["AllocationId"], vpc.owner)
     available = [*in_vpc, {"Name": "status", "Values": ["available"]}]
-    for interface in ec2.describe_network_interfaces(Filters=available)["NetworkInterfaces"]:
-        yield Found("network_interface", interface["NetworkInterfaceId"], vpc.owner)
+    for interface in each("describe_network_interfaces", "NetworkInterfaces", available):
+        if not interface.get("RequesterManaged"):
+            yield Found("network_interface", interface["NetworkInterfaceId"], vpc.owner)

@@ -1,6 +1,14 @@
 """Deleters of the network: the VPC and what lives in it (endpoints, flow logs, NAT gateways,
 Elastic IPs, security groups and their rules, network interfaces, subnets, route tables, the
-internet gateway), everything by id."""
+internet gateway), everything by id, on AWS's rules:
+
+- a VPC's default security group is never deleted (AWS refuses; it goes with the VPC);
+- a NAT gateway is waited until deleted (its Elastic IP and subnet stay in use until then), also
+  when an earlier run left it `deleting`; an Elastic IP is disassociated, then released;
+- a requester-managed network interface (a load balancer's, NAT gateway's, endpoint's or Fargate
+  task's) cannot be deleted by us: its deletion is retried as a dependency until its owner's
+  deletion has removed it.
+"""
 
 from __future__ import annotations
 
@@ -34,21 +42,36 @@ def _delete_flow_log(clients: Clients, ident: str) -> None:
     _raise_unsuccessful(clients("ec2").delete_flow_logs(FlowLogIds=[ident]), "DeleteFlowLogs")
 
 
-def _nat_gateway_exists(clients: Clients, ident: str) -> bool:
+DEFAULT_GROUP_NAME = "default"
+
+
+def _nat_gateway_state(clients: Clients, ident: str) -> str:
     gateways = clients("ec2").describe_nat_gateways(NatGatewayIds=[ident])["NatGateways"]
-    return any(g["State"] not in ("deleted", "deleting") for g in gateways)
+    return gateways[0]["State"] if gateways else "deleted"
+
+
+def _nat_gateway_exists(clients: Clients, ident: str) -> bool:
+    return _nat_gateway_state(clients, ident) != "deleted"  # `deleting` still holds its address
 
 
 def _delete_nat_gateway(clients: Clients, ident: str) -> None:
     ec2 = clients("ec2")
-    ec2.delete_nat_gateway(NatGatewayId=ident)
+    if _nat_gateway_state(clients, ident) not in ("deleting", "deleted"):
+        ec2.delete_nat_gateway(NatGatewayId=ident)
     # its Elastic IP and subnet stay in use until it is gone
     ec2.get_waiter("nat_gateway_deleted").wait(NatGatewayIds=[ident],
                                                WaiterConfig={"Delay": 15, "MaxAttempts": 40})
 
 
 _address_exists = listed("ec2", "describe_addresses", "AllocationIds", "Addresses")
-_release_address = deleted_by("ec2", "release_address", "AllocationId")
+
+
+def _release_address(clients: Clients, ident: str) -> None:
+    ec2 = clients("ec2")
+    [address] = ec2.describe_addresses(AllocationIds=[ident])["Addresses"]
+    if address.get("AssociationId"):  # an instance's or interface's (a NAT gateway's went with it)
+        ec2.disassociate_address(AssociationId=address["AssociationId"])
+    ec2.release_address(AllocationId=ident)
 
 
 def _security_group(clients: Clients, ident: str) -> dict:
@@ -64,6 +87,8 @@ def _revoke_rules(clients: Clients, ident: str) -> None:
     # Our two groups refer to each other (ALB egress -> tasks, tasks ingress <- ALB): every rule
     # of every group goes first, then the groups.
     ec2, group = clients("ec2"), _security_group(clients, ident)
+    if group["GroupName"] == DEFAULT_GROUP_NAME:
+        raise ValueError(f"{ident} is a VPC's default security group: its rules go with the VPC")
     if group.get("IpPermissions"):
         ec2.revoke_security_group_ingress(GroupId=ident, IpPermissions=group["IpPermissions"])
     if group.get("IpPermissionsEgress"):
@@ -74,9 +99,28 @@ def _security_group_exists(clients: Clients, ident: str) -> bool:
     return bool(_security_group(clients, ident))
 
 
-_delete_security_group = deleted_by("ec2", "delete_security_group", "GroupId")
+def is_default_group(clients: Clients, ident: str) -> bool:
+    return _security_group(clients, ident)["GroupName"] == DEFAULT_GROUP_NAME
+
+
+def _delete_security_group(clients: Clients, ident: str) -> None:
+    if is_default_group(clients, ident):
+        raise ValueError(f"{ident} is a VPC's default security group: AWS deletes it with its VPC, never alone")
+    clients("ec2").delete_security_group(GroupId=ident)
+
+
 _network_interface_exists = listed("ec2", "describe_network_interfaces", "NetworkInterfaceIds", "NetworkInterfaces")
-_delete_network_interface = deleted_by("ec2", "delete_network_interface", "NetworkInterfaceId")
+
+
+def _delete_network_interface(clients: Clients, ident: str) -> None:
+    ec2 = clients("ec2")
+    [interface] = ec2.describe_network_interfaces(NetworkInterfaceIds=[ident])["NetworkInterfaces"]
+    if interface.get("RequesterManaged"):
+        raise ClientError({"Error": {"Code": "DependencyViolation", "Message": (
+            f"{ident} is managed by {interface.get('RequesterId', 'an AWS service')} "
+            f"({interface.get('InterfaceType', 'interface')}): it goes when its owner is deleted")}},
+            "DeleteNetworkInterface")
+    ec2.delete_network_interface(NetworkInterfaceId=ident)
 _subnet_exists = listed("ec2", "describe_subnets", "SubnetIds", "Subnets")
 _delete_subnet = deleted_by("ec2", "delete_subnet", "SubnetId")
 _route_table_exists = listed("ec2", "describe_route_tables", "RouteTableIds", "RouteTables")

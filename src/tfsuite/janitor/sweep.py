@@ -2,12 +2,15 @@
 
     python -m tfsuite.janitor --older-than-hours 6 [--dry-run] [--region eu-west-1]
                                   [--endpoint-url http://127.0.0.1:5000] [--run-id e2e-1a2b3c4d]
+                                  [--account 123456789012]
 
 Resources carry tfsuite:managed=true and tfsuite:created-at (see tfsuite.aws.tagging); the
 janitor deletes them in dependency order (tfsuite.janitor.deleters.DELETERS), retrying each deletion
 while AWS reports a dependency. Resources without a readable created-at are listed, never touched.
+On AWS it sweeps only an account that E2E_AWS_ACCOUNT_IDS lists or that --account names (the
+credentials must belong to it); with neither it refuses before any call.
 Exit code 0 when everything selected is gone (or listed, with --dry-run), 1 when a deletion
-failed, 2 for bad arguments or credentials.
+failed, 2 for bad arguments, credentials or account.
 """
 
 from __future__ import annotations
@@ -22,7 +25,6 @@ from datetime import UTC, datetime, timedelta
 
 from tfsuite.aws.clients import AwsTarget
 from tfsuite.aws.credentials import CredentialsProblem, caller_identity
-from tfsuite.aws.guards import AccountGuardRefused, check_account
 from tfsuite.aws.settings import SettingsError, parse_account_ids, region_from_env
 from tfsuite.aws.tagging import check_run_id
 from tfsuite.janitor.deleters import DELETERS, Clients, delete_with_retries
@@ -143,6 +145,25 @@ def _endpoint(text: str) -> str:
     return text
 
 
+def _account(text: str) -> str:
+    if not (len(text) == 12 and text.isascii() and text.isdigit()):
+        raise argparse.ArgumentTypeError(f"{text!r} is not an AWS account id (exactly 12 digits)")
+    return text
+
+
+def allowed_accounts(allowlist: str | None, named: str | None) -> tuple[str, ...]:
+    """The accounts this sweep may touch: E2E_AWS_ACCOUNT_IDS, narrowed to --account when both are
+    given. Neither: refused, so that credentials pointing at the wrong account sweep nothing."""
+    listed = parse_account_ids(allowlist) if allowlist and allowlist.strip() else None
+    if listed is None and named is None:
+        raise SettingsError("no account allowlist: set E2E_AWS_ACCOUNT_IDS to the account ids the janitor may "
+                            "sweep, or name the account explicitly with --account <12 digits> "
+                            "(make janitor ACCOUNT=<12 digits>)")
+    if listed is not None and named is not None and named not in listed:
+        raise SettingsError(f"--account {named} is not in E2E_AWS_ACCOUNT_IDS ({', '.join(listed)})")
+    return (named,) if named is not None else listed
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m tfsuite.janitor",
                                      description=__doc__.splitlines()[0])
@@ -153,6 +174,8 @@ def build_parser() -> argparse.ArgumentParser:
                                          "AWS_DEFAULT_REGION, eu-west-1)")
     parser.add_argument("--endpoint-url", type=_endpoint, help="an emulator's endpoint instead of AWS")
     parser.add_argument("--run-id", type=_run_id, help="only the resources of this run (tfsuite:run-id)")
+    parser.add_argument("--account", type=_account,
+                        help="the AWS account to sweep; required on AWS unless E2E_AWS_ACCOUNT_IDS lists it")
     parser.add_argument("--retry-seconds", type=_seconds, default=DEFAULT_RETRY_SECONDS,
                         help="how long each deletion is retried while something still depends on it")
     return parser
@@ -163,10 +186,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         region = args.region or region_from_env()
         target = AwsTarget(region=region, endpoint_url=args.endpoint_url)
+        allowed = None if target.is_emulator else allowed_accounts(os.environ.get("E2E_AWS_ACCOUNT_IDS"),
+                                                                   args.account)
         identity = caller_identity(target)
-        if os.environ.get("E2E_AWS_ACCOUNT_IDS", "").strip() and not target.is_emulator:
-            check_account(identity.account, parse_account_ids(os.environ["E2E_AWS_ACCOUNT_IDS"]))
-    except (SettingsError, CredentialsProblem, AccountGuardRefused, ValueError) as err:
+        if allowed is not None and identity.account not in allowed:
+            raise SettingsError(f"the credentials belong to account {identity.account}, not to "
+                                f"{', '.join(allowed)} (E2E_AWS_ACCOUNT_IDS / --account): refusing to sweep")
+    except (SettingsError, CredentialsProblem, ValueError) as err:
         print(f"janitor: {err}", file=sys.stderr)
         return 2
     print(f"[janitor] account {identity.account} ({identity.arn}), region {region}", flush=True)

@@ -11,6 +11,8 @@ folders) is bind-mounted read-only at the same place.
 
 from __future__ import annotations
 
+import os
+import ssl
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,26 +28,64 @@ LABEL = "tfsuite.serving-test"
 
 
 class DockerUnavailable(RuntimeError):
-    """No Docker engine, or the image is absent and cannot be pulled: the message says which."""
+    """No Docker daemon answers (its socket is missing or refuses the connection), or the image is
+    absent and cannot be pulled: the message says which. Tests skip on it."""
+
+
+class DockerBroken(RuntimeError):
+    """A Docker daemon is configured or answers but cannot be used: permission denied on its
+    socket, a TLS error, a DOCKER_HOST that does not resolve or parse, an error answer. Tests fail
+    on it, with the reason: it is a problem to fix, not a machine without Docker."""
 
 
 class ContainerFailed(RuntimeError):
     """The container ran but did not serve: the message carries its logs."""
 
 
+# The only ways of saying "no daemon here": nothing at the socket path, nothing listening.
+_NO_DAEMON = (FileNotFoundError, ConnectionRefusedError)
+# A daemon (or something) is there, but we may not or cannot talk to it.
+_UNUSABLE = (PermissionError, ssl.SSLError)
+
+
+def _causes(err: BaseException) -> Iterator[BaseException]:
+    """The error and every error it wraps (the SDK wraps requests' and urllib3's errors, which wrap
+    the socket's in their args or `reason`)."""
+    seen, stack = set(), [err]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        wrapped = [current.__cause__, current.__context__, getattr(current, "reason", None), *current.args]
+        stack += [w for w in wrapped if isinstance(w, BaseException)]
+
+
+def no_daemon_answers(err: BaseException) -> bool:
+    causes = list(_causes(err))
+    return (not any(isinstance(c, _UNUSABLE) for c in causes)
+            and any(isinstance(c, _NO_DAEMON) for c in causes))
+
+
 def connect(factory: Callable[[], Any] | None = None) -> Any:
-    """A docker client whose engine answers a ping, or DockerUnavailable("no Docker engine: ...")."""
+    """A docker client whose engine answers a ping; DockerUnavailable("no Docker engine: ...") when
+    no daemon answers, DockerBroken("Docker engine not usable: ...") for any other error."""
     import docker
     from docker.errors import DockerException
+    from requests.exceptions import RequestException
 
     engine = None
     try:
         engine = (factory or docker.from_env)()
         engine.ping()
-    except DockerException as err:
+    except (DockerException, RequestException) as err:
         if engine is not None:
             engine.close()
-        raise DockerUnavailable(f"no Docker engine: {err}") from err
+        if no_daemon_answers(err):
+            raise DockerUnavailable(f"no Docker engine: {err}") from err
+        host = os.environ.get("DOCKER_HOST") or "the default socket"
+        raise DockerBroken(f"Docker engine not usable (DOCKER_HOST: {host}): {err}") from err
     return engine
 
 

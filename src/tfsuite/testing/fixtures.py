@@ -3,6 +3,7 @@
 Imports happen inside the fixtures, so every tox env can load the plugin whatever it installs.
 
 - `emulator`, `emulator_target`: moto's server embedded in this process, and an AwsTarget on it
+  (TFSUITE_MOTO_UNPATCHED=1: moto as released, for the canaries of the compatibility patches)
 - `start_stub`: start_stub(**TFServingStub options) -> a running stub, stopped after the test
 - `stub`, `client`: a stub serving empty_model, and a TFServingClient on it
 - `closed_port`: a port on 127.0.0.1 where nothing listens any more
@@ -18,9 +19,11 @@ MODEL_NAME = "empty_model"
 
 @pytest.fixture(scope="session")
 def emulator():
+    import os
+
     from tfsuite.emulator.moto_server import EmbeddedMoto
 
-    with EmbeddedMoto() as started:
+    with EmbeddedMoto(patched=os.environ.get("TFSUITE_MOTO_UNPATCHED") != "1") as started:
         yield started
 
 

@@ -32,6 +32,7 @@ _TRUST = json.dumps(
 class SampleStack:
     run: RunIdentity
     created: list[tuple[str, str]] = field(default_factory=list)
+    default_group: str = ""  # the VPC's default security group, tagged like the rest
 
     def ident(self, kind: str) -> str:
         return next(ident for k, ident in self.created if k == kind)
@@ -74,6 +75,17 @@ def build_sample_stack(
     for subnet in subnets:
         ec2.associate_route_table(RouteTableId=table, SubnetId=subnet)
     stack.created.append(("route_table", table))
+    # The configuration manages the VPC's default group (aws_default_security_group), so the
+    # provider's default tags mark it as the run's. It is not in `created`: AWS deletes it with the VPC.
+    [default_group] = ec2.describe_security_groups(
+        Filters=[{"Name": "vpc-id", "Values": [vpc]}, {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"]
+    ec2.create_tags(Resources=[default_group["GroupId"]], Tags=tag_list)
+    stack.default_group = default_group["GroupId"]
+    # the production profile's NAT gateway, with its Elastic IP
+    address = ec2.allocate_address(Domain="vpc", TagSpecifications=spec("elastic-ip"))["AllocationId"]
+    nat = ec2.create_nat_gateway(SubnetId=subnets[0], AllocationId=address,
+                                 TagSpecifications=spec("natgateway"))["NatGateway"]["NatGatewayId"]
+    stack.created += [("nat_gateway", nat), ("elastic_ip", address)]
     endpoint = ec2.create_vpc_endpoint(
         VpcId=vpc,
         ServiceName=f"com.amazonaws.{target.region}.s3",

@@ -9,7 +9,7 @@ from tfsuite.emulator import localstack
 from tfsuite.emulator.endpoint import Emulator
 from tfsuite.emulator.moto_server import EmbeddedMoto
 from tfsuite.emulator.services import UnknownResourceType, service_of
-from tfsuite.emulator.session import open_emulator
+from tfsuite.emulator.session import open_localstack
 
 
 @pytest.mark.parametrize("kind, endpoint, message", [
@@ -37,7 +37,7 @@ def test_unreachable_localstack_endpoint_is_reported_with_its_url(monkeypatch):
     monkeypatch.setenv("LOCALSTACK_ENDPOINT", dead)
 
     with pytest.raises(localstack.LocalStackUnavailable, match=f"no LocalStack health at {dead}"):
-        with open_emulator():
+        with open_localstack():
             pass
 
 

@@ -1,4 +1,7 @@
-"""Each gap closed by tfsuite.emulator.moto_compat, shown through boto3 against the embedded server."""
+"""Each gap closed by tfsuite.emulator.moto_compat, shown through boto3 against the embedded server.
+
+These tests are also the repros of the gaps: test_moto_compat_canaries.py runs them on moto as
+released, where the ones that show a gap must fail (xfail strict)."""
 
 from __future__ import annotations
 
@@ -182,7 +185,21 @@ def test_rule_that_references_a_group_keeps_its_description(embedded_moto):
 
     assert [(r["ReferencedGroupInfo"]["GroupId"], r.get("Description")) for r in ingress] == [
         (alb, "REST port from the load balancer")]
-    assert "UserId" not in ingress[0]["ReferencedGroupInfo"]  # same account: read back as configured
+
+
+def test_a_same_account_group_reference_reads_back_without_a_user_id(embedded_moto):
+    ec2 = embedded_moto.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.7.0.0/16")["Vpc"]["VpcId"]
+    alb, tasks = (ec2.create_security_group(GroupName=f"compat-{n}-{uuid.uuid4().hex[:6]}", Description=n,
+                                            VpcId=vpc)["GroupId"] for n in ("alb", "tasks"))
+    ec2.authorize_security_group_ingress(GroupId=tasks, IpPermissions=[{
+        "IpProtocol": "tcp", "FromPort": 8501, "ToPort": 8501, "UserIdGroupPairs": [{"GroupId": alb}]}])
+
+    rules = ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [tasks]}])
+    [ingress] = [r for r in rules["SecurityGroupRules"] if not r["IsEgress"]]
+
+    assert ingress["ReferencedGroupInfo"]["GroupId"] == alb
+    assert "UserId" not in ingress["ReferencedGroupInfo"]  # same account: read back as configured
 
 
 def test_deleting_a_key_with_a_delete_marker_in_a_suspended_bucket_works(bucket):

@@ -1,5 +1,6 @@
 """One start/stop wrapper for the emulators this process starts (embedded moto, host LocalStack),
-and one way of choosing between a given LocalStack endpoint and starting one."""
+and one way of choosing between a given LocalStack endpoint and starting one (for the LocalStack
+layer only: the moto emulator never moves to a LocalStack)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import pytest
 from tfsuite.emulator import localstack
 from tfsuite.emulator.endpoint import Emulator, StartedEmulator
 from tfsuite.emulator.moto_server import EmbeddedMoto
-from tfsuite.emulator.session import open_emulator
+from tfsuite.emulator.session import open_emulator, open_localstack
+from tfsuite.testing.fake_localstack import FakeLocalStack
 
 
 class Recording(StartedEmulator):
@@ -46,3 +48,14 @@ def test_without_localstack_endpoint_open_emulator_starts_moto_and_stops_it(monk
             assert answer.status == 200
     with pytest.raises(OSError):
         urllib.request.urlopen(emulator.endpoint + "/moto-api/", timeout=2)
+
+
+def test_a_live_localstack_endpoint_does_not_move_the_moto_emulator(monkeypatch):
+    with FakeLocalStack() as live:
+        monkeypatch.setenv(localstack.ENDPOINT_ENV, live)
+        with open_localstack() as chosen:
+            assert (chosen.kind, chosen.endpoint) == ("localstack", live)
+            assert chosen.missing(["elbv2", "ecs", "s3"]) == ["ecs", "elbv2"]
+        with open_emulator() as emulator:
+            assert emulator.kind == "moto" and emulator.endpoint != live
+            assert emulator.missing(["elbv2", "ecs", "application-autoscaling"]) == []

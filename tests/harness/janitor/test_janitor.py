@@ -140,6 +140,7 @@ def test_an_arn_that_is_not_one_is_refused():
     (["--older-than-hours", "6", "--run-id", "E2E_BAD"], "must be 3-20 characters"),
     (["--older-than-hours", "6", "--endpoint-url", "localhost:5000"], "must start with http://"),
     (["--older-than-hours", "6", "--retry-seconds", "0"], "give a positive number of seconds"),
+    (["--older-than-hours", "6", "--account", "1234"], "is not an AWS account id (exactly 12 digits)"),
 ])
 def test_bad_arguments_are_refused_with_a_message(capsys, args, message):
     with pytest.raises(SystemExit) as exited:
@@ -165,3 +166,108 @@ def test_the_module_entry_point_cleans_a_leaked_run(emulator, leaked_run):
     real = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
     assert real.returncode == 0, real.stdout + real.stderr
     assert leftovers(emulator, stack.run.name_prefix) == {}
+
+
+# which account it may sweep ------------------------------------------------------------------------
+
+@pytest.fixture
+def aws_through_emulator(emulator, monkeypatch):
+    """Credentials whose every call lands on the emulator, while the janitor believes it is on AWS
+    (no --endpoint-url): the account guard applies. The emulator's account is 123456789012."""
+    for name in ("E2E_AWS_ACCOUNT_IDS", "AWS_PROFILE", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", emulator.endpoint)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
+    return ["--older-than-hours", "0", "--region", emulator.region, "--dry-run"]
+
+
+def test_without_an_allowlist_or_a_named_account_the_janitor_refuses_before_any_call(
+        aws_through_emulator, capsys, monkeypatch, unused_tcp_port_url):
+    monkeypatch.setenv("AWS_ENDPOINT_URL", unused_tcp_port_url)  # a call would fail differently
+    assert main(aws_through_emulator) == 2
+    err = capsys.readouterr().err
+    assert "janitor: no account allowlist: set E2E_AWS_ACCOUNT_IDS" in err and "--account" in err
+
+
+def test_a_named_account_is_swept_only_when_the_credentials_belong_to_it(aws_through_emulator, capsys):
+    assert main([*aws_through_emulator, "--account", "111122223333"]) == 2
+    assert "the credentials belong to account 123456789012, not to 111122223333" in capsys.readouterr().err
+    assert main([*aws_through_emulator, "--account", "123456789012"]) == 0
+    assert "[janitor] account 123456789012" in capsys.readouterr().out
+
+
+def test_the_allowlist_lets_the_janitor_sweep_its_accounts_and_narrows_a_named_one(
+        aws_through_emulator, capsys, monkeypatch):
+    monkeypatch.setenv("E2E_AWS_ACCOUNT_IDS", "123456789012,111122223333")
+    assert main(aws_through_emulator) == 0
+    assert main([*aws_through_emulator, "--account", "999999999999"]) == 2
+    assert "--account 999999999999 is not in E2E_AWS_ACCOUNT_IDS" in capsys.readouterr().err
+
+
+def test_make_janitor_passes_the_named_account():
+    shown = subprocess.run(["make", "-n", "janitor", "ACCOUNT=123456789012", "HOURS=2"], cwd=REPO_ROOT,
+                           capture_output=True, text=True, check=True, timeout=60).stdout
+    [line] = [line for line in shown.replace("\\\n", " ").splitlines() if "tfsuite.janitor" in line]
+    assert "--account 123456789012" in line and "--older-than-hours 2" in line
+
+
+# AWS's rules ---------------------------------------------------------------------------------------
+
+def test_the_vpcs_default_security_group_is_never_deleted_even_when_tagged(emulator, emulator_target, leaked_run):
+    """The provider's default tags mark the default group the configuration manages; AWS refuses to
+    delete it (CannotDelete) and deletes it with its VPC."""
+    stack = leaked_run()
+    ec2 = emulator_target.client("ec2")
+    report = sweep(emulator_target, older_than_hours=0, run_id=stack.run.run_id, retry_seconds=30)
+    assert [o for o in report.outcomes if o.found.ident == stack.default_group] == []
+    assert report.failed == []
+    assert ec2.describe_vpcs(Filters=[{"Name": "vpc-id", "Values": [stack.ident("vpc")]}])["Vpcs"] == []
+    assert leftovers(emulator, stack.run.name_prefix) == {}
+
+
+def test_the_nat_gateway_is_waited_deleted_and_its_address_released(emulator_target, leaked_run):
+    stack = leaked_run()
+    report = sweep(emulator_target, older_than_hours=0, run_id=stack.run.run_id, retry_seconds=30)
+    statuses = {(o.found.kind, o.found.ident): o.status for o in report.outcomes}
+    assert statuses[("nat_gateway", stack.ident("nat_gateway"))] == "deleted"
+    assert statuses[("elastic_ip", stack.ident("elastic_ip"))] == "deleted"
+    ec2 = emulator_target.client("ec2")
+    [nat] = ec2.describe_nat_gateways(NatGatewayIds=[stack.ident("nat_gateway")])["NatGateways"]
+    assert nat["State"] == "deleted"
+    with pytest.raises(ClientError, match="InvalidAllocationID.NotFound"):
+        ec2.describe_addresses(AllocationIds=[stack.ident("elastic_ip")])
+
+
+def test_an_interface_aws_manages_for_a_service_is_left_to_its_owner(emulator, emulator_target, leaked_run):
+    from tfsuite.janitor.deleters import BY_KIND
+    from tfsuite.testing.aws_doubles import requester_managed
+
+    stack, ec2 = leaked_run(), emulator_target.client("ec2")
+    subnet = stack.ident("subnet")
+    eni = ec2.create_network_interface(SubnetId=subnet, Description="ELB app/x")["NetworkInterface"]
+    eni = eni["NetworkInterfaceId"]
+    requester_managed(emulator, eni, "amazon-elb")
+
+    listed = sweep(emulator_target, older_than_hours=0, dry_run=True, run_id=stack.run.run_id)
+    assert eni not in {o.found.ident for o in listed.outcomes}
+    with pytest.raises(ClientError, match=f"DependencyViolation.*{eni} is managed by amazon-elb"):
+        delete_with_retries(BY_KIND["network_interface"], Clients(emulator_target), eni, retry_seconds=1.5)
+    assert ec2.describe_network_interfaces(NetworkInterfaceIds=[eni])["NetworkInterfaces"]
+    ec2.delete_network_interface(NetworkInterfaceId=eni)  # what the load balancer's deletion does on AWS
+    assert sweep(emulator_target, older_than_hours=0, run_id=stack.run.run_id, retry_seconds=30).failed == []
+
+
+def test_every_listing_of_the_sweep_is_paginated(emulator, leaked_run):
+    import boto3
+
+    from tfsuite.aws.clients import EMULATOR_CREDENTIALS, AwsTarget
+    from tfsuite.testing.aws_doubles import DirectListings
+
+    session = boto3.Session(region_name=emulator.region, **EMULATOR_CREDENTIALS)
+    direct = DirectListings(session)
+    target = AwsTarget(emulator.region, endpoint_url=emulator.endpoint, session=session)
+    stack = leaked_run()
+    report = sweep(target, older_than_hours=0, run_id=stack.run.run_id, retry_seconds=30)
+    assert report.failed == [] and report.with_status("deleted")
+    assert direct.calls == []
