@@ -14,6 +14,7 @@ import json
 import shutil
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -95,7 +96,7 @@ def profile_lines(result: ProfileResult) -> list[str]:
 
 
 def run_gate(repo: Path, base_ref: str | None = None, *, approvals_path: Path | None = None,
-             profiles: list[str] | None = None, toolchain=None, today: dt.date | None = None,
+             profiles: list[str] | None = None, toolchain=None, emulator=None, today: dt.date | None = None,
              progress: Callable[[str], None] = print) -> GateResult:
     """BaseError, ApprovalsError, GateInputError (unknown profile) for bad input; otherwise a result."""
     started = time.monotonic()
@@ -107,7 +108,7 @@ def run_gate(repo: Path, base_ref: str | None = None, *, approvals_path: Path | 
     result = GateResult(str(repo), base, unchanged(repo, base), str(approvals_file), problems=list(approvals.problems))
     progress(f"[upgrade] BASE {base.ref} = {base.commit[:12]} ({base.how})")
     if not result.unchanged:
-        _run_profiles(result, repo, base, selected, approvals, toolchain, today, progress)
+        _run_profiles(result, repo, base, selected, approvals, toolchain, emulator, today, progress)
     result.problems += unused(approvals, [p.judgement for p in result.profiles if p.judgement])
     result.seconds = time.monotonic() - started
     return result
@@ -125,14 +126,15 @@ def _select(available, names: list[str] | None):
 
 
 def _run_profiles(result: GateResult, repo: Path, base: Base, selected, approvals: Approvals, toolchain,
-                  today, progress) -> None:
+                  emulator, today, progress) -> None:
+    """Each profile on `emulator` (default: an embedded moto started here)."""
     from tfsuite.emulator.moto_server import EmbeddedMoto
     from tfsuite.toolchain import load_toolchain
 
     toolchain = toolchain or load_toolchain()
     base_dir = extract_terraform(repo, base)
     try:
-        with EmbeddedMoto() as emulator:
+        with (nullcontext(emulator) if emulator is not None else EmbeddedMoto()) as emulator:
             for profile in selected:
                 if not (base_dir / profile.var_file).is_file():
                     result.profiles.append(ProfileResult(profile.name, skipped=f"{profile.var_file} is new in "
@@ -140,12 +142,14 @@ def _run_profiles(result: GateResult, repo: Path, base: Base, selected, approval
                     continue
                 progress(f"[upgrade] {profile.name}: applying BASE's terraform/ on embedded moto")
                 run = ProfileRun(toolchain, emulator, base_dir, profile)
+                step = "applying BASE's terraform/"
                 try:
                     run.apply_base()
                     progress(f"[upgrade] {profile.name}: planning the working tree against that state")
+                    step = "the upgrade plan, apply or second plan"
                     outcome = run.check(repo / TERRAFORM, approvals, today)
                 except Exception as exc:  # noqa: BLE001 - reported as this profile's failure
-                    outcome = ProfileResult(profile.name, error=f"{type(exc).__name__}: {exc}")
+                    outcome = ProfileResult(profile.name, error=f"{step} failed: {type(exc).__name__}: {exc}")
                 finally:
                     run.close()
                 result.profiles.append(outcome)
