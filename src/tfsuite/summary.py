@@ -77,7 +77,8 @@ def upgrade_section(reports: Path) -> tuple[list[str], list[str]]:
         for change in profile.get("changes", []):
             if change["kind"] not in ("delete", "replace"):
                 continue
-            status = f"approved: {approved[change['address']]}" if change["address"] in approved else "**NOT APPROVED**"
+            status = (f"routine: {change['routine']}" if change.get("routine") else
+                      f"approved: {approved[change['address']]}" if change["address"] in approved else "**NOT APPROVED**")
             details.append(f"- `{profile['profile']}` {change['kind']} `{change['address']}`: "
                            f"{change['cause'] or 'no cause given'} ({status})")
         details += [f"- `{profile['profile']}` moved `{c['moved_from']}` -> `{c['address']}`"

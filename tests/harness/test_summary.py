@@ -16,6 +16,9 @@ def upgrade_report(ok: bool) -> dict:
              "applied": ok, "second_plan": [], "tolerated": [], "seconds": 1.0,
              "changes": [{"address": "aws_cloudwatch_log_group.tfserving", "kind": "replace", "moved_from": None,
                           "replace_paths": ["name"], "cause": "forced by name '/ecs/a' -> '/ecs/b'"},
+                         {"address": "aws_ecs_task_definition.t", "kind": "replace", "moved_from": None,
+                          "replace_paths": ["container_definitions"], "cause": "forced by container_definitions",
+                          "routine": "a new revision"},
                          {"address": "aws_s3_bucket.store", "kind": "move", "moved_from": "aws_s3_bucket.models",
                           "replace_paths": [], "cause": ""}],
              "blocked": [] if ok else ["aws_cloudwatch_log_group.tfserving"],
@@ -43,6 +46,7 @@ def test_the_page_has_layers_upgrade_changes_policy_findings_and_skips(tmp_path,
     assert ("replace `aws_cloudwatch_log_group.tfserving`: forced by name '/ecs/a' -> '/ecs/b' (**NOT APPROVED**)"
             in page)
     assert "moved `aws_s3_bucket.models` -> `aws_s3_bucket.store`" in page
+    assert "replace `aws_ecs_task_definition.t`: forced by container_definitions (routine: a new revision)" in page
     assert "2 finding(s), 1 suppressed by the ledger or inline, 1 open" in page and "**CKV_AWS_2**" in page
     assert "`t::x`: no Docker engine here" in page and "new in this change" in page
 

@@ -4,6 +4,10 @@
 
 A change may be a move and an update at once: `moved_from` carries the previous address and the
 kind stays the action. For a replacement, `replace_paths` names the attributes that force it.
+
+A replacement of a type in ROUTINE_REPLACEMENTS is how that type is updated at all (nothing is
+lost, nothing goes down): it is reported with that reason but is not destructive. Deletes of those
+types are destructive as any other.
 """
 
 from __future__ import annotations
@@ -16,6 +20,11 @@ from tfsuite.runner.plan import Plan
 
 SYMBOLS = {"create": "+", "update": "~", "replace": "±", "delete": "-", "move": ">", "forget": "forget"}
 DESTRUCTIVE = ("delete", "replace")
+ROUTINE_REPLACEMENTS = {
+    "aws_ecs_task_definition": "task definitions are immutable: every change registers a new revision "
+                               "and the service rolls over to it",
+}
+SHOWN_CHARS = 60  # longer values (rendered JSON documents, scripts) are cut in causes
 
 _DELETE_REASONS = {
     "delete_because_no_resource_config": "no longer in the configuration (a renamed resource needs a "
@@ -41,15 +50,17 @@ class Change:
     replace_paths: tuple[str, ...] = ()
     cause: str = ""
     attributes: tuple[str, ...] = field(default=(), compare=False)  # top-level attributes that differ
+    routine: str = ""  # why this replacement loses nothing (ROUTINE_REPLACEMENTS); "" otherwise
 
     @property
     def destructive(self) -> bool:
-        return self.kind in DESTRUCTIVE
+        return self.kind in DESTRUCTIVE and not self.routine
 
     def __str__(self) -> str:
         moved = f" (moved from {self.moved_from})" if self.moved_from else ""
         cause = f": {self.cause}" if self.cause else ""
-        return f"{SYMBOLS[self.kind]} {self.address} {self.kind}{moved}{cause}"
+        routine = f" [routine: {self.routine}]" if self.routine else ""
+        return f"{SYMBOLS[self.kind]} {self.address} {self.kind}{moved}{cause}{routine}"
 
 
 def render_path(path: list) -> str:
@@ -70,7 +81,8 @@ def _value_at(document, path: list):
 
 
 def _shown(value) -> str:
-    return json.dumps(value) if not isinstance(value, str) else repr(value)
+    text = json.dumps(value) if not isinstance(value, str) else repr(value)
+    return text if len(text) <= SHOWN_CHARS else f"{text[:SHOWN_CHARS]}... ({len(text)} chars)"
 
 
 def _replace_cause(change: dict, paths: list[list]) -> str:
@@ -127,8 +139,9 @@ def classify(plan: Plan | dict) -> list[Change]:
             cause = _replace_cause(change, paths)
         elif kind == "delete":
             cause = _DELETE_REASONS.get(change.get("action_reason", ""), "removed from the plan")
-        changes.append(Change(change["address"], kind, moved_from,
-                              tuple(render_path(p) for p in paths), cause, _attributes(change["change"])))
+        routine = ROUTINE_REPLACEMENTS.get(change.get("type", ""), "") if kind == "replace" else ""
+        changes.append(Change(change["address"], kind, moved_from, tuple(render_path(p) for p in paths), cause,
+                              _attributes(change["change"]), routine))
     return changes
 
 

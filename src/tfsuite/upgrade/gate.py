@@ -67,7 +67,8 @@ class GateResult:
                 "counts": counts_line(r.changes), "applied": r.applied, "second_plan": r.second_plan,
                 "tolerated": r.tolerated, "seconds": round(r.seconds, 1),
                 "changes": [{"address": c.address, "kind": c.kind, "moved_from": c.moved_from,
-                             "replace_paths": list(c.replace_paths), "cause": c.cause} for c in r.changes],
+                             "replace_paths": list(c.replace_paths), "cause": c.cause, "routine": c.routine}
+                            for c in r.changes],
                 "blocked": [c.address for c in (r.judgement.blocked if r.judgement else [])],
                 "approved": [{"address": c.address, "approval": str(a)}
                              for c, a in (r.judgement.approved if r.judgement else [])],

@@ -83,3 +83,21 @@ def test_an_unknown_action_is_refused_rather_than_passed():
                                         (["tags", "Name"], "tags.Name")])
 def test_paths_render_as_terraform_writes_them(path, text):
     assert render_path(path) == text
+
+
+def test_a_task_definition_revision_is_a_routine_replacement_but_its_delete_is_not():
+    replaced, deleted = classify(plan(
+        change("aws_ecs_task_definition.tfserving", ["create", "delete"], {"cpu": "1"}, {"cpu": "2"},
+               replace_paths=[["cpu"]]),
+        change("aws_ecs_task_definition.old", ["delete"], {"cpu": "1"}, None,
+               action_reason="delete_because_no_resource_config"),
+    ))
+    assert replaced.kind == "replace" and replaced.routine and not replaced.destructive
+    assert "routine" in str(replaced)
+    assert deleted.destructive
+
+
+def test_long_values_are_cut_in_the_cause():
+    [replaced] = classify(plan(change("aws_lb.x", ["delete", "create"], {"doc": "a" * 500}, {"doc": "b" * 500},
+                                      replace_paths=[["doc"]])))
+    assert len(replaced.cause) < 200 and "(502 chars)" in replaced.cause
