@@ -60,7 +60,8 @@ def upgrade_section(reports: Path) -> tuple[list[str], list[str]]:
     skips = []
     profiles = data.get("profiles", [])
     if profiles:
-        lines += ["", "| profile | verdict | changes (+ create, ~ update, - delete, ± replace, > move) | upgrade apply |",
+        lines += ["", "| profile | verdict | changes (+ create, ~ update, - delete, ± replace, > move) "
+                  "| upgrade apply |",
                   "|---|---|---|---|"]
     for profile in profiles:
         if profile.get("skipped"):
@@ -78,7 +79,8 @@ def upgrade_section(reports: Path) -> tuple[list[str], list[str]]:
             if change["kind"] not in ("delete", "replace"):
                 continue
             status = (f"routine: {change['routine']}" if change.get("routine") else
-                      f"approved: {approved[change['address']]}" if change["address"] in approved else "**NOT APPROVED**")
+                      f"approved: {approved[change['address']]}" if change["address"] in approved
+                      else "**NOT APPROVED**")
             details.append(f"- `{profile['profile']}` {change['kind']} `{change['address']}`: "
                            f"{change['cause'] or 'no cause given'} ({status})")
         details += [f"- `{profile['profile']}` moved `{c['moved_from']}` -> `{c['address']}`"

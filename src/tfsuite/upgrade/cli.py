@@ -29,10 +29,11 @@ def parser() -> argparse.ArgumentParser:
         description="Plan the working tree's terraform/ against the state of BASE's deployment (applied "
                     "on the embedded moto emulator, once per example profile) and fail on any delete or "
                     "replace that the approvals file does not allow.")
-    p.add_argument("--repo", type=Path, default=REPO_ROOT, help="the git working tree to check (default: %(default)s)")
+    p.add_argument("--repo", type=Path, default=REPO_ROOT,
+                   help="the git working tree to check (default: %(default)s)")
     p.add_argument("--base", default=os.environ.get("TFSUITE_UPGRADE_BASE") or None, metavar="REF",
-                   help="git ref to upgrade from (default: $TFSUITE_UPGRADE_BASE, else the merge-base with the remote main "
-                        "branch, else the latest tag, else HEAD~1)")
+                   help="git ref to upgrade from (default: $TFSUITE_UPGRADE_BASE, else the merge-base with "
+                        "the remote main branch, else the latest tag, else HEAD~1)")
     p.add_argument("--approvals", type=Path, metavar="FILE",
                    help="approvals file (default: <repo>/policies/upgrade-approvals.yaml)")
     p.add_argument("--profile", action="append", metavar="NAME",

@@ -22,10 +22,12 @@ def change(address, actions, before=None, after=None, unknown=None, replace_path
 def test_each_action_gets_its_kind():
     changes = classify(plan(
         change("aws_vpc.main", ["create"], after={"cidr_block": "10.0.0.0/16"}),
-        change("aws_iam_role.task", ["update"], before={"name": "a", "tags": {}}, after={"name": "a", "tags": {"x": "y"}}),
+        change("aws_iam_role.task", ["update"], before={"name": "a", "tags": {}},
+               after={"name": "a", "tags": {"x": "y"}}),
         change("aws_lb.tfserving", ["delete", "create"], {"name": "a"}, {"name": "b"}, replace_paths=[["name"]]),
         change("aws_eip.nat", ["create", "delete"], {"domain": "vpc"}, {"domain": "vpc"}, replace_paths=[["domain"]]),
-        change("aws_s3_bucket.old", ["delete"], {"bucket": "b"}, None, action_reason="delete_because_no_resource_config"),
+        change("aws_s3_bucket.old", ["delete"], {"bucket": "b"}, None,
+               action_reason="delete_because_no_resource_config"),
         change("aws_subnet.public[0]", ["no-op"], {}, {}),
     ))
     assert [(c.address, c.kind) for c in changes] == [
@@ -63,7 +65,8 @@ def test_a_move_is_kept_and_a_move_with_an_update_is_both():
         change("aws_s3_bucket.model_store", ["no-op"], {"b": 1}, {"b": 1}, previous_address="aws_s3_bucket.models"),
         change("aws_iam_role.new", ["update"], {"t": 1}, {"t": 2}, previous_address="aws_iam_role.old"),
     ))
-    assert [(c.kind, c.moved_from) for c in changes] == [("move", "aws_s3_bucket.models"), ("update", "aws_iam_role.old")]
+    assert [(c.kind, c.moved_from) for c in changes] == [("move", "aws_s3_bucket.models"),
+                                                         ("update", "aws_iam_role.old")]
     assert not any(c.destructive for c in changes)
     assert counts_line(changes) == "+0 ~1 -0 ±0 >2"
 
