@@ -2,7 +2,8 @@
 
 - `toolchain`, `moto`: the bootstrap's CLI and provider; embedded moto (the gate's emulator).
 - `clone`: a temporary clone of this repository whose HEAD commit carries the checkout's terraform/
-  (the base of every change the tests build); `commit_change()` makes a branch from it with a change.
+  and an empty approvals file (the base of every change the tests build); `commit_change()` makes
+  a branch from it with a change.
 - `base_run`: the base commit's terraform/ applied ONCE per session with the article profile; the
   tests plan their candidate trees against copies of that state (tfsuite.upgrade.flow).
 """
@@ -71,7 +72,8 @@ def clone(tmp_path_factory) -> Clone:
     git(path, "config", "user.name", "upgrade tests")
     shutil.rmtree(path / "terraform")  # the checkout's terraform/ as it is now (committed or not)
     copy_folder(TERRAFORM_DIR, path / "terraform")
-    git(path, "add", "-A", "terraform")
+    (path / "policies" / "upgrade-approvals.yaml").write_text("approvals: []\n")  # each test adds its own
+    git(path, "add", "-A", "terraform", "policies")
     git(path, "commit", "-q", "--allow-empty", "-m", "base: the checkout's terraform/")
     return Clone(path, git(path, "rev-parse", "HEAD"))
 
