@@ -81,8 +81,7 @@ def _value_at(document, path: list):
 
 
 def _shown(value) -> str:
-    text = json.dumps(value) if not isinstance(value, str) else repr(value)
-    return text if len(text) <= SHOWN_CHARS else f"{text[:SHOWN_CHARS]}... ({len(text)} chars)"
+    return json.dumps(value) if not isinstance(value, str) else repr(value)
 
 
 def _replace_cause(change: dict, paths: list[list]) -> str:
@@ -92,8 +91,10 @@ def _replace_cause(change: dict, paths: list[list]) -> str:
         before = _value_at(body.get("before"), path)
         after = _value_at(body.get("after"), path)
         unknown = _value_at(body.get("after_unknown"), path) is True
-        parts.append(f"{render_path(path)} {_shown(before)} -> "
-                     f"{'(known after apply)' if unknown else _shown(after)}")
+        old, new = _shown(before), "(known after apply)" if unknown else _shown(after)
+        if max(len(old), len(new)) > SHOWN_CHARS:  # a rendered document or script: say only that it changed
+            old, new = f"({len(old)} chars)", new if unknown else f"({len(new)} chars)"
+        parts.append(f"{render_path(path)} {old} -> {new}")
     reason = _REPLACE_REASONS.get(change.get("action_reason", ""))
     if parts:
         return "forced by " + "; ".join(parts) + (f" ({reason})" if reason else "")
@@ -139,6 +140,8 @@ def classify(plan: Plan | dict) -> list[Change]:
             cause = _replace_cause(change, paths)
         elif kind == "delete":
             cause = _DELETE_REASONS.get(change.get("action_reason", ""), "removed from the plan")
+        elif kind == "update":
+            cause = "changes " + ", ".join(_attributes(change["change"])) if _attributes(change["change"]) else ""
         routine = ROUTINE_REPLACEMENTS.get(change.get("type", ""), "") if kind == "replace" else ""
         changes.append(Change(change["address"], kind, moved_from, tuple(render_path(p) for p in paths), cause,
                               _attributes(change["change"]), routine))
