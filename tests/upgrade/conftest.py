@@ -55,6 +55,10 @@ class Clone:
     def terraform(self) -> Path:
         return self.path / "terraform"
 
+    def tree(self, ref: str) -> str:
+        """The git tree id of terraform/ at `ref` (equal ids: identical folders)."""
+        return git(self.path, "rev-parse", f"{ref}:terraform")
+
     def commit_change(self, branch: str, change: Callable[[Path], None], message: str) -> str:
         """Check out a new branch at the base commit, let `change` edit the clone, commit it all."""
         git(self.path, "checkout", "-q", "-B", branch, self.base)

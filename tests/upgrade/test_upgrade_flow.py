@@ -14,6 +14,7 @@ import pytest
 from tfsuite.upgrade.approvals import judge, load_approvals, unused
 from tfsuite.upgrade.base import resolve_base, unchanged
 from tfsuite.upgrade.cli import main as gate_main
+from tfsuite.upgrade.flow import ProfileResult
 
 BUCKET = "aws_s3_bucket.models"
 RENAMED = "aws_s3_bucket.model_store"
@@ -45,8 +46,10 @@ def rename_log_group(repo: Path) -> None:
     edit(repo / "terraform" / "tensorflow.tf", LOG_GROUP_NAME, r'\1/serving"')
 
 
-def approvals_file(expires: dt.date):
+def approved_rename(expires: dt.date):
+    """The log group rename again, now with an approval of its replacement expiring on `expires`."""
     def change(repo: Path) -> None:
+        rename_log_group(repo)
         (repo / "policies" / "upgrade-approvals.yaml").write_text(
             "approvals:\n"
             f"  - address: {LOG_GROUP}\n"
@@ -94,9 +97,14 @@ def test_the_same_rename_with_a_moved_block_passes(clone, base_run):
 
 @pytest.fixture(scope="module")
 def log_group_candidate(clone, base_run):
-    """The log group renamed: planned once, judged with each approvals file below."""
+    """The log group renamed: planned once, judged with each approvals file below (their commits
+    carry the same terraform/ tree, which same_terraform_as_the_candidate checks)."""
     clone.commit_change("log-group", rename_log_group, "rename the service log group")
     return base_run.plan(clone.terraform)
+
+
+def same_terraform_as_the_candidate(clone) -> bool:
+    return clone.tree("HEAD") == clone.tree("log-group")
 
 
 def test_a_changed_log_group_name_fails_naming_resource_and_attribute(clone, log_group_candidate):
@@ -111,7 +119,8 @@ def test_a_changed_log_group_name_fails_naming_resource_and_attribute(clone, log
 
 
 def test_an_expired_approval_does_not_let_it_pass(clone, log_group_candidate):
-    clone.commit_change("log-group-expired", approvals_file(TODAY - dt.timedelta(days=1)), "expired approval")
+    clone.commit_change("log-group-expired", approved_rename(TODAY - dt.timedelta(days=1)), "expired approval")
+    assert same_terraform_as_the_candidate(clone)
     approvals = load_approvals(clone.path / "policies" / "upgrade-approvals.yaml")
 
     judgement = judge(log_group_candidate.changes, approvals)
@@ -122,7 +131,8 @@ def test_an_expired_approval_does_not_let_it_pass(clone, log_group_candidate):
 
 def test_an_approval_with_a_future_expiry_lets_it_pass_and_the_upgrade_converges(clone, base_run,
                                                                                   log_group_candidate):
-    clone.commit_change("log-group-approved", approvals_file(TODAY + dt.timedelta(days=30)), "approved")
+    clone.commit_change("log-group-approved", approved_rename(TODAY + dt.timedelta(days=30)), "approved")
+    assert same_terraform_as_the_candidate(clone)
     approvals = load_approvals(clone.path / "policies" / "upgrade-approvals.yaml")
     judgement = judge(log_group_candidate.changes, approvals)
     assert approvals.problems == [] and LOG_GROUP in {c.address for c, _ in judgement.approved}
@@ -130,8 +140,6 @@ def test_an_approval_with_a_future_expiry_lets_it_pass_and_the_upgrade_converges
     assert judgement.ok, f"other unapproved deletes/replaces: {[str(c) for c in judgement.blocked]}"
     # the log group's name is in the container definitions: a new task definition revision, routine
     assert {c.address for c in log_group_candidate.changes if c.routine} == {"aws_ecs_task_definition.tfserving"}
-
-    from tfsuite.upgrade.flow import ProfileResult
 
     result = ProfileResult(base_run.profile.name, log_group_candidate.changes, judgement)
     base_run.finish(log_group_candidate, result)

@@ -122,7 +122,7 @@ def _select(available, names: list[str] | None):
     missing = [n for n in names if n not in known]
     if missing:
         raise GateInputError(f"unknown profile(s) {', '.join(missing)}; the working tree has "
-                         f"{', '.join(known) or 'none'} (terraform/examples/*.tfvars)")
+                             f"{', '.join(known) or 'none'} (terraform/examples/*.tfvars)")
     return [known[n] for n in names]
 
 
