@@ -9,10 +9,13 @@ VENV := .venv
 CACHE_DIR := $(or $(TFSUITE_CACHE_DIR),$(XDG_CACHE_HOME:%=%/tfsuite),$(HOME)/.cache/tfsuite)
 TOX := $(VENV)/bin/tox --workdir $(CACHE_DIR)/tox
 RUN := PYTHONPATH=$(CURDIR)/src $(VENV)/bin/python
-LAYERS := lint harness unit integration localstack model serving e2e
+LAYERS := lint harness unit integration upgrade localstack model serving e2e
 REQUIRE ?=
+ifdef BASE
+export TFSUITE_UPGRADE_BASE := $(BASE)
+endif
 
-.PHONY: help bootstrap gate test layers janitor clean $(LAYERS)
+.PHONY: help bootstrap gate test layers summary janitor clean $(LAYERS)
 
 help: ## list the targets
 	@grep -E '^[a-z$$(][^:]*:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 22
@@ -26,14 +29,17 @@ $(VENV)/.stamp: constraints.txt requirements/bootstrap.txt
 bootstrap: $(VENV)/.stamp ## create .venv (tox) and the toolchain: CLI, AWS provider (mirror), checkov
 	@$(RUN) -m tfsuite.toolchain bootstrap
 
-gate: bootstrap ## pre-merge gate: static layer + policy, then the emulator lifecycle on embedded moto
-	@$(RUN) -m tfsuite.layers --tox "$(TOX)" --require gate gate
+gate: bootstrap ## pre-merge gate: static layer + policy, the emulator lifecycle, the upgrade gate (BASE=<ref>)
+	@$(RUN) -m tfsuite.layers --tox "$(TOX)" --require gate,upgrade gate upgrade
 
 test: bootstrap ## every layer, then a table of passed/skipped/failed per layer with skip reasons
 	@TFSUITE_UNIT_MARKEXPR="slow or not slow" $(RUN) -m tfsuite.layers --tox "$(TOX)" --require "$(REQUIRE)" $(LAYERS)
 
-$(LAYERS): bootstrap ## run one layer, judged as .ci/run judges it: make harness, make unit, ...
+$(LAYERS): bootstrap ## run one layer, judged as .ci/run judges it: make unit, make upgrade BASE=<ref>, ...
 	@$(RUN) -m tfsuite.layers --tox "$(TOX)" --require $@ $@
+
+summary: ## reports/summary.md from the reports under reports/ (also appended to GITHUB_STEP_SUMMARY when set)
+	@$(RUN) -m tfsuite.summary
 
 janitor: $(VENV)/.stamp ## destroy suite-tagged AWS resources older than HOURS in E2E_AWS_ACCOUNT_IDS or ACCOUNT (DRY_RUN=1 lists)
 	@$(TOX) exec -e e2e -- python -m tfsuite.janitor --older-than-hours $(or $(HOURS),6) \

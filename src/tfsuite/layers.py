@@ -3,8 +3,8 @@
     python -m tfsuite.layers [--require unit,integration] [--tox "tox --workdir ..."] LAYER ...
 
 Every layer runs even when an earlier one fails; the exit code is non-zero when any failed or
-when a required layer did not really run (tfsuite.verdicts). The last line printed is the totals
-line (tfsuite.reporting).
+when a required layer did not really run (tfsuite.verdicts). It writes reports/summary.md
+(tfsuite.summary), then prints the closing table; the last line printed is the totals line.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ import subprocess
 import sys
 import time
 
-from tfsuite import reporting
+from tfsuite import reporting, summary
 
-KNOWN_LAYERS = ("lint", "harness", "unit", "integration", "localstack", "model", "serving", "e2e", "gate")
+KNOWN_LAYERS = ("lint", "harness", "unit", "integration", "upgrade", "localstack", "model", "serving", "e2e", "gate")
 
 
 def parse_layers(values: list[str]) -> list[str]:
@@ -52,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
             reporting.write_summary(layer, counts={"passed": 0, "failed": 0, "skipped": 0, "error": 1},
                                     skips=[], seconds=timings[layer], exitstatus=code)
     print(f"\n===== summary: {len(layers)} layer(s) in {time.monotonic() - began:.0f}s =====", flush=True)
+    # the page people read, written before the table so the totals line stays the last line printed
+    print(f"[summary] wrote {summary.publish(required=frozenset(required))}", flush=True)
     return reporting.main([*layers, "--require", ",".join(required)])
 
 

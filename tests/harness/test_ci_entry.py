@@ -69,12 +69,25 @@ def test_the_totals_line_is_the_last_line_ci_prints(tmp_path, monkeypatch, statu
     monkeypatch.setenv("FAKE_TOX_SUMMARY", json.dumps({"counts": {"passed": 3, "failed": status},
                                                        "exitstatus": status}))
     monkeypatch.setenv("PYTHONPATH", str(REPO_ROOT / "src"))
-    recipe = f"{sys.executable} -m tfsuite.layers --tox '{FAKE_TOX}' --require \"$(REQUIRE)\" unit"
-    run = ci_run_copy(tmp_path, recipe)
+    argv = runner_argv("test")  # the real `make test` recipe (summary page included), fake tox
+    argv[argv.index("--require") + 1] = "$(REQUIRE)"
+    run = ci_run_copy(tmp_path, f"{sys.executable} -m tfsuite.layers {shlex.join(argv)}")
+    run_layers = argv[argv.index("--require") + 2:]
 
-    result = subprocess.run(["bash", str(run)], capture_output=True, text=True, timeout=120,
-                            env={**os.environ, "TFSUITE_CI_REQUIRE": "unit"})
+    result = subprocess.run(["bash", str(run)], capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "TFSUITE_CI_REQUIRE": ",".join(run_layers)})
     assert result.returncode == (2 if status else 0), result.stdout + result.stderr
     assert result.stderr == ""  # make's output reaches .ci/run's stdout, in order
     printed = result.stdout.rstrip().splitlines()
-    assert printed[-1] == f"suite: 3 passed, {status} failed, 0 skipped", printed[-5:]
+    n = len(run_layers)
+    assert printed[-1] == f"suite: {3 * n} passed, {status * n} failed, 0 skipped", printed[-5:]
+    assert (tmp_path / "reports" / "summary.md").exists()
+
+
+@pytest.mark.parametrize("target", ["test", "gate"])
+def test_nothing_runs_after_the_layers_runner_prints_its_totals(target):
+    """The runner writes summary.md before its table; a command after it in the recipe would print
+    below the totals line."""
+    shown = subprocess.run(["make", "-n", "--no-print-directory", target], cwd=REPO_ROOT, capture_output=True,
+                           text=True, check=True, timeout=60).stdout
+    assert "-m tfsuite.layers" in shown.rstrip().splitlines()[-1], shown

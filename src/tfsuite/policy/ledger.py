@@ -10,6 +10,10 @@
 
 An entry suppresses one check on one resource; nothing here is ever turned into a blanket
 `--skip-check`. Anything malformed, unexplained or expired is a problem that fails the gate.
+
+The reading of a list of owned, expiring entries (read_entries, check_fields, check_reason,
+check_expiry, problem_if_expired) is shared with the upgrade gate's approvals file
+(tfsuite.upgrade.approvals), so both files follow the same rules.
 """
 
 from __future__ import annotations
@@ -32,6 +36,11 @@ CHECK_ID = re.compile(r"^CKV2?_[A-Z0-9]+_\d+$")
 ADDRESS = re.compile(r'^(module\.[A-Za-z0-9_-]+(\[[^\]]+\])?\.)*(data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+(\[[^\]]+\])?$')
 
 
+def address_covers(listed: str, address: str) -> bool:
+    """An address listed without [index] covers every instance of that resource."""
+    return address == listed or ("[" not in listed.rsplit(".", 1)[-1] and address.startswith(listed + "["))
+
+
 class LedgerError(ValueError):
     """The ledger file is missing or is not a list of suppressions at all."""
 
@@ -46,10 +55,7 @@ class Suppression:
     scans: tuple[str, ...] = SCANS
 
     def covers(self, check_id: str, address: str) -> bool:
-        if check_id != self.check:
-            return False
-        return address == self.resource or (
-            "[" not in self.resource.rsplit(".", 1)[-1] and address.startswith(self.resource + "["))
+        return check_id == self.check and address_covers(self.resource, address)
 
     def expired(self, today: dt.date) -> bool:
         return self.expires < today
@@ -71,67 +77,103 @@ class Ledger:
         return [e for e in self.entries if e.expired(today)]
 
 
-def _entry(raw: object, where: str, problems: list[str]) -> Suppression | None:
+def check_fields(raw: object, where: str, required: tuple[str, ...], optional: tuple[str, ...],
+                 problems: list[str], kind: str = "entry") -> bool:
+    """Problems of the shape of one entry: not a mapping, unknown fields, missing fields. False when
+    the entry cannot be read at all (not a mapping, or a required field missing)."""
     if not isinstance(raw, dict):
         problems.append(f"{where}: not a mapping")
-        return None
-    unknown = sorted(set(raw) - set(REQUIRED) - {"scans"})
+        return False
+    unknown = sorted(set(raw) - set(required) - set(optional))
     if unknown:
         problems.append(f"{where}: unknown field(s) {unknown}")
-    missing = [key for key in REQUIRED if raw.get(key) in (None, "")]
+    missing = [key for key in required if raw.get(key) in (None, "")]
     if missing:
-        problems.append(f"{where}: missing {missing} (every suppression names check, resource, "
-                        "reason, owner and expiry)")
+        problems.append(f"{where}: missing {missing} (every {kind} names {', '.join(required)})")
+        return False
+    return True
+
+
+def check_reason(reason: str, where: str, problems: list[str], what: str = "the suppression") -> bool:
+    if len(reason) < MIN_REASON or PLACEHOLDERS.match(reason):
+        problems.append(f"{where}: reason {reason!r} does not explain {what} "
+                        f"(at least {MIN_REASON} characters saying why)")
+        return False
+    return True
+
+
+def check_expiry(value: object, where: str, problems: list[str]) -> dt.date | None:
+    """The `expires` value as a date (YAML gives dates already; strings must be YYYY-MM-DD)."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        problems.append(f"{where}: expires {value!r} is not a date (YYYY-MM-DD)")
+        return None
+
+
+def check_address(address: str, where: str, problems: list[str]) -> bool:
+    if not ADDRESS.match(address):
+        problems.append(f"{where}: resource {address!r} is not a resource address such as aws_lb.tfserving")
+        return False
+    return True
+
+
+def read_entries(text: str, key: str, source: str) -> tuple[list, list[str]]:
+    """The list under `key` of a YAML mapping, and the problems of the mapping itself (unknown
+    top-level keys). LedgerError when it is not YAML or has no such list."""
+    try:
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as exc:
+        raise LedgerError(f"{source}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get(key, None), list):
+        raise LedgerError(f"{source}: expected a mapping with a {key!r} list")
+    unknown = sorted(set(data) - {key})
+    return data[key], [f"{source}: unknown top-level key(s) {unknown}"] if unknown else []
+
+
+def problem_if_expired(entry, today: dt.date, what: str, fix: str) -> str | None:
+    """The problem an expired entry (anything with .expired(today)) is, else None."""
+    return f"{what} {entry} has expired: {fix}" if entry.expired(today) else None
+
+
+def _entry(raw: object, where: str, problems: list[str]) -> Suppression | None:
+    if not check_fields(raw, where, REQUIRED, ("scans",), problems, kind="suppression"):
         return None
     check, resource = str(raw["check"]), str(raw["resource"])
-    reason, owner, expires = str(raw["reason"]).strip(), str(raw["owner"]).strip(), raw["expires"]
+    reason, owner = str(raw["reason"]).strip(), str(raw["owner"]).strip()
     where = f"{where} ({check} on {resource})"
     ok = True
     if not CHECK_ID.match(check):
         problems.append(f"{where}: check {check!r} is not a checkov check id such as CKV_AWS_2")
         ok = False
-    if not ADDRESS.match(resource):
-        problems.append(f"{where}: resource {resource!r} is not a resource address such as aws_lb.tfserving")
-        ok = False
-    if len(reason) < MIN_REASON or PLACEHOLDERS.match(reason):
-        problems.append(f"{where}: reason {reason!r} does not explain the suppression "
-                        f"(at least {MIN_REASON} characters saying why)")
-        ok = False
-    if isinstance(expires, dt.datetime) or not isinstance(expires, dt.date):
-        try:
-            expires = dt.date.fromisoformat(str(expires))
-        except ValueError:
-            problems.append(f"{where}: expires {raw['expires']!r} is not a date (YYYY-MM-DD)")
-            ok = False
+    ok = check_address(resource, where, problems) and ok
+    ok = check_reason(reason, where, problems) and ok
+    expires = check_expiry(raw["expires"], where, problems)
     scans = raw.get("scans", list(SCANS))
     if not isinstance(scans, list) or not scans or any(s not in SCANS for s in scans):
         problems.append(f"{where}: scans {scans!r} must be a non-empty list of {list(SCANS)}")
         ok = False
-    return Suppression(check, resource, reason, owner, expires, tuple(scans)) if ok else None
+    if not ok or expires is None:
+        return None
+    return Suppression(check, resource, reason, owner, expires, tuple(scans))
 
 
 def parse_ledger(text: str, *, source: str = "<ledger>", today: dt.date | None = None) -> Ledger:
     today = today or dt.date.today()
-    try:
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError as exc:
-        raise LedgerError(f"{source}: not valid YAML: {exc}") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("suppressions", None), list):
-        raise LedgerError(f"{source}: expected a mapping with a 'suppressions' list")
-    problems: list[str] = []
-    unknown = sorted(set(data) - {"suppressions"})
-    if unknown:
-        problems.append(f"{source}: unknown top-level key(s) {unknown}")
+    raw_entries, problems = read_entries(text, "suppressions", source)
     entries: list[Suppression] = []
-    for index, raw in enumerate(data["suppressions"]):
+    for index, raw in enumerate(raw_entries):
         entry = _entry(raw, f"{source} entry {index + 1}", problems)
         if entry is None:
             continue
         if any(e.check == entry.check and e.resource == entry.resource for e in entries):
             problems.append(f"{source}: {entry.check} on {entry.resource} is listed twice")
-        if entry.expired(today):
-            problems.append(f"{source}: suppression {entry} has expired: fix the finding or renew "
-                            "the entry with a new reason")
+        expired = problem_if_expired(entry, today, f"{source}: suppression",
+                                     "fix the finding or renew the entry with a new reason")
+        if expired:
+            problems.append(expired)
         entries.append(entry)
     return Ledger(entries, problems, source)
 

@@ -1,0 +1,5 @@
+import sys
+
+from tfsuite.upgrade.cli import main
+
+sys.exit(main())
