@@ -1,6 +1,7 @@
 # The two commands a user needs: `make gate` (pre-merge gate on the embedded emulator) and
 # `make test` (every layer; those that cannot run here skip with their reason).
-# Both set up what they need on first use through `make bootstrap`.
+# Every target sets up only what its layers need, on first use (`bootstrap --for LAYER`): the
+# static layer needs checkov, never the CLI or the provider; `make bootstrap` sets up everything.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -11,6 +12,7 @@ TOX := $(VENV)/bin/tox --workdir $(CACHE_DIR)/tox
 RUN := PYTHONPATH=$(CURDIR)/src $(VENV)/bin/python
 LAYERS := lint harness unit integration localstack model serving e2e
 REQUIRE ?=
+JOBS ?=
 
 .PHONY: help bootstrap gate test layers janitor clean $(LAYERS)
 
@@ -23,16 +25,20 @@ $(VENV)/.stamp: constraints.txt requirements/bootstrap.txt
 	@$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements/bootstrap.txt -c constraints.txt
 	@touch $@
 
-bootstrap: $(VENV)/.stamp ## create .venv (tox) and the toolchain: CLI, AWS provider (mirror), checkov
+bootstrap: $(VENV)/.stamp ## create .venv (tox) and the whole toolchain: CLI, AWS provider (mirror), checkov
 	@$(RUN) -m tfsuite.toolchain bootstrap
 
-gate: bootstrap ## pre-merge gate: static layer + policy, then the emulator lifecycle on embedded moto
+gate: $(VENV)/.stamp ## pre-merge gate: static layer + policy, then the emulator lifecycle on embedded moto
+	@$(RUN) -m tfsuite.toolchain bootstrap --for gate
 	@$(RUN) -m tfsuite.layers --tox "$(TOX)" --require gate gate
 
-test: bootstrap ## every layer, then a table of passed/skipped/failed per layer with skip reasons
-	@TFSUITE_UNIT_MARKEXPR="slow or not slow" $(RUN) -m tfsuite.layers --tox "$(TOX)" --require "$(REQUIRE)" $(LAYERS)
+test: $(VENV)/.stamp ## every layer, side by side (JOBS=1: one at a time), then the table of verdicts
+	@$(RUN) -m tfsuite.toolchain bootstrap --for $(LAYERS)
+	@TFSUITE_UNIT_MARKEXPR="slow or not slow" $(RUN) -m tfsuite.layers --tox "$(TOX)" \
+	  $(if $(JOBS),--jobs $(JOBS),) --require "$(REQUIRE)" $(LAYERS)
 
-$(LAYERS): bootstrap ## run one layer: make harness, make unit, make integration, ...
+$(LAYERS): $(VENV)/.stamp ## run one layer, setting up only what it needs: make unit, make integration, ...
+	@$(RUN) -m tfsuite.toolchain bootstrap --for $@
 	@$(RUN) -m tfsuite.layers --tox "$(TOX)" $@
 
 janitor: $(VENV)/.stamp ## find and destroy suite-tagged AWS resources older than HOURS (DRY_RUN=1 to list only)
