@@ -109,11 +109,8 @@ class Workspace:
     def init(self) -> str:
         # Inits that share a plugin cache must not overlap: Terraform re-installs into the cache
         # and two at once leave it empty ("still not detected in .../plugin-cache").
-        with _exclusive(self._init_lock_path()):
+        with init_lock(self.toolchain):
             return self._run("init", "init", "-input=false", "-no-color")
-
-    def _init_lock_path(self) -> Path:
-        return Path(self.toolchain.extra.get("cache_dir") or cache_dir()) / "terraform-init.lock"
 
     def plan(self, var_files: Iterable[str] = (), variables: Mapping | None = None,
              targets: Iterable[str] = (), refresh: bool = True, label: str = "plan") -> Plan:
@@ -259,6 +256,11 @@ class Workspace:
         log.info("[%s] %s took %.1fs", self.name_prefix, label, seconds)
 
 
+def init_lock(toolchain: Toolchain):
+    """Held around every `init` on the toolchain's shared plugin cache, by every layer (side by side)."""
+    return _exclusive(Path(toolchain.extra.get("cache_dir") or cache_dir()) / "terraform-init.lock")
+
+
 @contextmanager
 def _exclusive(lock_path: Path) -> Iterator[None]:
     """An inter-process lock (flock): held by one process at a time, released at exit even on a crash."""
@@ -275,4 +277,4 @@ def _decoded(variables: Sequence[tuple[str, str]]) -> dict:
     return {name: json.loads(value) for name, value in variables}
 
 
-__all__ = ["Diagnostic", "Inputs", "OVERRIDE_FILE", "TerraformFailed", "Workspace", "copy_configuration"]
+__all__ = ["Diagnostic", "Inputs", "OVERRIDE_FILE", "TerraformFailed", "Workspace", "copy_configuration", "init_lock"]
