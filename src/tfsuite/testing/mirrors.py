@@ -18,6 +18,7 @@ import json
 import shutil
 import ssl
 import threading
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -44,11 +45,17 @@ def unpacked(root: Path, version: str, platform: str, *, binary: Path | None = N
     return root
 
 
-def packed(root: Path, version: str, platform: str, *, host: str = HOST) -> Path:
-    """The packed layout with the JSON index `terraform providers mirror` writes beside it."""
+def packed(root: Path, version: str, platform: str, *, binary: Path | None = None, host: str = HOST) -> Path:
+    """The packed layout with the JSON index `terraform providers mirror` writes beside it; the zip
+    holds a copy of binary when given (stored, not compressed: it is large), else nothing."""
     folder = _aws(root, host)
     archive = f"terraform-provider-aws_{version}_{platform}.zip"
-    (folder / archive).write_bytes(b"PK\x05\x06" + b"\0" * 18)  # an empty zip
+    with zipfile.ZipFile(folder / archive, "w", compression=zipfile.ZIP_STORED) as zf:
+        if binary is not None:
+            info = zipfile.ZipInfo(f"terraform-provider-aws_v{version}_x5")
+            info.external_attr = 0o755 << 16
+            with binary.open("rb") as src, zf.open(info, "w", force_zip64=True) as dst:
+                shutil.copyfileobj(src, dst, 1024 * 1024)
     index = folder / "index.json"
     versions = json.loads(index.read_text())["versions"] if index.exists() else {}
     index.write_text(json.dumps({"versions": {**versions, version: {}}}))
@@ -66,7 +73,7 @@ def _self_signed(folder: Path) -> tuple[Path, Path]:
 
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
             .serial_number(x509.random_serial_number())
             .not_valid_before(now - datetime.timedelta(minutes=5)).not_valid_after(now + datetime.timedelta(days=1))
