@@ -1,7 +1,10 @@
 """The whole suite against its floor, in one run: the bare CLI lifecycle of one profile on the
 emulator, then `make gate`, then `make test`, each timed, with the ratios to the floor.
 
-    PYTHONPATH=src python benchmarks/suite.py [--only floor,gate,test] [--make-arg TOX="..."] [--json FILE]
+    .venv/bin/tox exec -e integration -- python benchmarks/suite.py [--only floor,gate,test]
+        [--make-arg "TOX=.venv/bin/tox --workdir DIR"] [--make-arg JOBS=1] [--json FILE]
+
+(any interpreter with the integration layer's packages and PYTHONPATH=src will do.)
 
 The floor is benchmarks/emulator_lifecycle.py's bare lifecycle (init, plan, apply, second plan,
 destroy with the plain CLI on embedded moto, the lifecycle profile's variables): no Terraform-driven

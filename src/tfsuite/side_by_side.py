@@ -175,8 +175,8 @@ def run(layers: list[str], tox: list[str], jobs: int, *, stream: TextIO = sys.st
             if outcome.code != 0 and not (jobs == 1 or len(layers) == 1):
                 print(f"----- last lines of {outcome.log} -----\n{_tail(outcome.log)}\n-----", file=stream, flush=True)
     except KeyboardInterrupt:
-        for proc, _ in running.values():
-            proc.terminate()  # tox forwards it; each layer's own guards destroy what they applied
+        # Ctrl-C reached every layer too (one process group): no second signal, which could cut
+        # short the destroy their guards run now; wait for them to finish it.
         for proc, _ in running.values():
             proc.wait()
         raise
