@@ -92,13 +92,16 @@ def test_the_runner_ends_with_reportings_table_and_verdicts(plan, capsys):
 def test_every_init_on_the_shared_plugin_cache_takes_one_lock(tmp_path):
     """The lint layer's init and the workspaces' inits run side by side: they share one lock file."""
     import fcntl
+    from types import SimpleNamespace
 
-    from tfsuite.runner.workspace import init_lock
+    from tfsuite.runner.workspace import Workspace
     from tfsuite.toolchain import Toolchain
+    from tfsuite.toolchain.initlock import init_lock, init_lock_path
 
     toolchain = Toolchain(cli=None, cli_kind=None, cli_version=None, cli_source=None, cli_config_file=None,
                           provider_version=None, provider_source=None, mirror_dir=None, checkov=None,
                           extra={"cache_dir": str(tmp_path)})
-    with init_lock(toolchain), (tmp_path / "terraform-init.lock").open("w") as other:
+    assert Workspace._init_lock_path(SimpleNamespace(toolchain=toolchain)) == init_lock_path(toolchain)
+    with init_lock(toolchain), init_lock_path(toolchain).open("w") as other:
         with pytest.raises(BlockingIOError):
             fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tfsuite.paths import REPO_ROOT, TERRAFORM_DIR
-from tfsuite.runner.workspace import init_lock
+from tfsuite.toolchain.initlock import init_lock
 
 PYTHON_TREES = ["src", "tests", "policies", "benchmarks", "examples", "model", "docs", "conftest.py"]
 WORKFLOWS = sorted((REPO_ROOT / ".github" / "workflows").glob("*.yml"))

@@ -30,13 +30,14 @@ import tftest
 from tfsuite.aws.tagging import run_tags
 from tfsuite.copies import copy_configuration
 from tfsuite.emulator.endpoint import ACCESS_KEY, SECRET_KEY, Emulator
-from tfsuite.paths import TERRAFORM_DIR, cache_dir
+from tfsuite.paths import TERRAFORM_DIR
 from tfsuite.runner.diagnostics import Diagnostic, TerraformFailed, error_diagnostics, failure_message
 from tfsuite.runner.names import NAME_PREFIX_RULE
 from tfsuite.runner.override import OVERRIDE_FILE, write_override
 from tfsuite.runner.plan import PendingChange, Plan
 from tfsuite.runner.stopping import deadline
 from tfsuite.toolchain import Toolchain
+from tfsuite.toolchain.initlock import init_lock_path
 
 log = logging.getLogger(__name__)
 
@@ -109,8 +110,11 @@ class Workspace:
     def init(self) -> str:
         # Inits that share a plugin cache must not overlap: Terraform re-installs into the cache
         # and two at once leave it empty ("still not detected in .../plugin-cache").
-        with init_lock(self.toolchain):
+        with _exclusive(self._init_lock_path()):
             return self._run("init", "init", "-input=false", "-no-color")
+
+    def _init_lock_path(self) -> Path:
+        return init_lock_path(self.toolchain)  # the lint layer's init takes the same lock
 
     def plan(self, var_files: Iterable[str] = (), variables: Mapping | None = None,
              targets: Iterable[str] = (), refresh: bool = True, label: str = "plan") -> Plan:
@@ -256,11 +260,6 @@ class Workspace:
         log.info("[%s] %s took %.1fs", self.name_prefix, label, seconds)
 
 
-def init_lock(toolchain: Toolchain):
-    """Held around every `init` on the toolchain's shared plugin cache, by every layer (side by side)."""
-    return _exclusive(Path(toolchain.extra.get("cache_dir") or cache_dir()) / "terraform-init.lock")
-
-
 @contextmanager
 def _exclusive(lock_path: Path) -> Iterator[None]:
     """An inter-process lock (flock): held by one process at a time, released at exit even on a crash."""
@@ -277,4 +276,4 @@ def _decoded(variables: Sequence[tuple[str, str]]) -> dict:
     return {name: json.loads(value) for name, value in variables}
 
 
-__all__ = ["Diagnostic", "Inputs", "OVERRIDE_FILE", "TerraformFailed", "Workspace", "copy_configuration", "init_lock"]
+__all__ = ["Diagnostic", "Inputs", "OVERRIDE_FILE", "TerraformFailed", "Workspace", "copy_configuration"]
