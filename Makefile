@@ -1,6 +1,7 @@
 # The two commands a user needs: `make gate` (pre-merge gate on the embedded emulator) and
 # `make test` (every layer; those that cannot run here skip with their reason).
-# Both set up what they need on first use through `make bootstrap`.
+# Every target sets up only what its layers need, on first use (`bootstrap --for LAYER`): the
+# static layer needs checkov, never the CLI or the provider; `make bootstrap` sets up everything.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -11,6 +12,7 @@ TOX := $(VENV)/bin/tox --workdir $(CACHE_DIR)/tox
 RUN := PYTHONPATH=$(CURDIR)/src $(VENV)/bin/python
 LAYERS := lint harness unit integration upgrade localstack model serving e2e
 REQUIRE ?=
+JOBS ?=
 ifdef BASE
 export TFSUITE_UPGRADE_BASE := $(BASE)
 endif
@@ -26,16 +28,20 @@ $(VENV)/.stamp: constraints.txt requirements/bootstrap.txt
 	@$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements/bootstrap.txt -c constraints.txt
 	@touch $@
 
-bootstrap: $(VENV)/.stamp ## create .venv (tox) and the toolchain: CLI, AWS provider (mirror), checkov
+bootstrap: $(VENV)/.stamp ## create .venv (tox) and the whole toolchain: CLI, AWS provider (mirror), checkov
 	@$(RUN) -m tfsuite.toolchain bootstrap
 
-gate: bootstrap ## pre-merge gate: static layer + policy, the emulator lifecycle, the upgrade gate (BASE=<ref>)
-	@$(RUN) -m tfsuite.layers --tox "$(TOX)" --require gate,upgrade gate upgrade
+gate: $(VENV)/.stamp ## pre-merge gate: static layer + policy, the emulator lifecycle, the upgrade gate (BASE=<ref>)
+	@$(RUN) -m tfsuite.toolchain bootstrap --for gate upgrade
+	@$(RUN) -m tfsuite.layers --tox "$(TOX)" $(if $(JOBS),--jobs $(JOBS),) --require gate,upgrade gate upgrade
 
-test: bootstrap ## every layer, then a table of passed/skipped/failed per layer with skip reasons
-	@TFSUITE_UNIT_MARKEXPR="slow or not slow" $(RUN) -m tfsuite.layers --tox "$(TOX)" --require "$(REQUIRE)" $(LAYERS)
+test: $(VENV)/.stamp ## every layer, side by side (JOBS=1: one at a time), then the table of verdicts
+	@$(RUN) -m tfsuite.toolchain bootstrap --for $(LAYERS)
+	@TFSUITE_UNIT_MARKEXPR="slow or not slow" $(RUN) -m tfsuite.layers --tox "$(TOX)" \
+	  $(if $(JOBS),--jobs $(JOBS),) --require "$(REQUIRE)" $(LAYERS)
 
-$(LAYERS): bootstrap ## run one layer, judged as .ci/run judges it: make unit, make upgrade BASE=<ref>, ...
+$(LAYERS): $(VENV)/.stamp ## run one layer, setting up only what it needs, judged as .ci/run judges it
+	@$(RUN) -m tfsuite.toolchain bootstrap --for $@
 	@$(RUN) -m tfsuite.layers --tox "$(TOX)" --require $@ $@
 
 summary: ## reports/summary.md from the reports under reports/ (also appended to GITHUB_STEP_SUMMARY when set)

@@ -35,7 +35,7 @@ def runner_argv(target: str) -> list[str]:
     command replaced by the fake."""
     shown = subprocess.run(["make", "-n", "--no-print-directory", target], cwd=REPO_ROOT, capture_output=True,
                            text=True, check=True, timeout=60).stdout
-    [line] = [line for line in shown.splitlines() if "-m tfsuite.layers" in line]
+    [line] = [line for line in shown.replace("\\\n", " ").splitlines() if "-m tfsuite.layers" in line]
     words = shlex.split(line)
     argv = words[words.index("tfsuite.layers") + 1:]
     argv[argv.index("--tox") + 1] = FAKE_TOX
@@ -90,4 +90,4 @@ def test_nothing_runs_after_the_layers_runner_prints_its_totals(target):
     below the totals line."""
     shown = subprocess.run(["make", "-n", "--no-print-directory", target], cwd=REPO_ROOT, capture_output=True,
                            text=True, check=True, timeout=60).stdout
-    assert "-m tfsuite.layers" in shown.rstrip().splitlines()[-1], shown
+    assert "-m tfsuite.layers" in shown.replace("\\\n", " ").rstrip().splitlines()[-1], shown

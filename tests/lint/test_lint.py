@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tfsuite.paths import REPO_ROOT, TERRAFORM_DIR
+from tfsuite.toolchain.initlock import init_lock
 
 PYTHON_TREES = ["src", "tests", "policies", "benchmarks", "examples", "model", "docs", "conftest.py"]
 WORKFLOWS = sorted((REPO_ROOT / ".github" / "workflows").glob("*.yml"))
@@ -23,8 +24,9 @@ def test_terraform_is_formatted(toolchain):
 
 
 def test_terraform_validates_offline(toolchain, terraform_copy):
-    init = run([toolchain.cli, f"-chdir={terraform_copy}", "init", "-backend=false", "-input=false", "-no-color"],
-               env=toolchain.env())
+    with init_lock(toolchain):  # the shared plugin cache: other layers may init at the same time
+        init = run([toolchain.cli, f"-chdir={terraform_copy}", "init", "-backend=false", "-input=false",
+                    "-no-color"], env=toolchain.env())
     assert init.returncode == 0, f"init failed:\n{init.stdout}{init.stderr}"
     proc = run([toolchain.cli, f"-chdir={terraform_copy}", "validate", "-json", "-no-color"], env=toolchain.env())
     result = json.loads(proc.stdout)

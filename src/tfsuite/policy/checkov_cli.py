@@ -31,7 +31,7 @@ def find_checkov() -> Path:
             raise CheckovMissing(f"{MISSING} (CHECKOV_BIN={explicit} is not an executable file)")
         return path
     try:
-        recorded = load_toolchain().checkov
+        recorded = load_toolchain(need_cli=False).checkov
     except ToolchainMissing as exc:
         raise CheckovMissing(f"{MISSING} ({exc})") from exc
     if recorded is None or not _usable(recorded):

@@ -30,13 +30,14 @@ import tftest
 from tfsuite.aws.tagging import run_tags
 from tfsuite.copies import copy_configuration
 from tfsuite.emulator.endpoint import ACCESS_KEY, SECRET_KEY, Emulator
-from tfsuite.paths import TERRAFORM_DIR, cache_dir
+from tfsuite.paths import TERRAFORM_DIR
 from tfsuite.runner.diagnostics import Diagnostic, TerraformFailed, error_diagnostics, failure_message
 from tfsuite.runner.names import NAME_PREFIX_RULE
 from tfsuite.runner.override import OVERRIDE_FILE, write_override
 from tfsuite.runner.plan import PendingChange, Plan
 from tfsuite.runner.stopping import deadline
 from tfsuite.toolchain import Toolchain
+from tfsuite.toolchain.initlock import init_lock_path
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +114,7 @@ class Workspace:
             return self._run("init", "init", "-input=false", "-no-color")
 
     def _init_lock_path(self) -> Path:
-        return Path(self.toolchain.extra.get("cache_dir") or cache_dir()) / "terraform-init.lock"
+        return init_lock_path(self.toolchain)  # the lint layer's init takes the same lock
 
     def plan(self, var_files: Iterable[str] = (), variables: Mapping | None = None,
              targets: Iterable[str] = (), refresh: bool = True, label: str = "plan") -> Plan:

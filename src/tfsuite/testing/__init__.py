@@ -6,4 +6,6 @@ fake_docker    a stand-in for the docker SDK client, whose containers are stubs
 sample_stack   the deployment's resource shape made with boto3, as a dead run leaves it (janitor tests)
 broken_cases   broken copies of terraform/, each breaking one promise (tests/unit/fixtures/broken)
 static_layer   the static layer's fixture run: the real folder, broken copies and fixtures under checkov
+mirrors        provider mirrors (packed, unpacked) and an HTTPS server serving one as a network mirror
+fake_tox       a stand-in for `tox -e LAYER` that shows whether two layers ran at the same time
 """

@@ -1,4 +1,4 @@
-"""python -m tfsuite.toolchain {bootstrap,show}: set up the CLI, the AWS provider and checkov."""
+"""python -m tfsuite.toolchain {bootstrap [--for LAYER ...],show}: set up the CLI, the AWS provider and checkov."""
 
 from __future__ import annotations
 
@@ -21,11 +21,14 @@ def main(argv: list[str] | None = None) -> int:
                       choices=["auto", "registry", "mirror"],
                       help="where hashicorp/aws comes from (env TFSUITE_PROVIDER; default auto)")
     boot.add_argument("--no-checkov", action="store_true", help="skip checkov's virtualenv")
+    boot.add_argument("--for", dest="layers", nargs="+", metavar="LAYER",
+                      help="set up only what these layers need (default: everything)")
     sub.add_parser("show", help="print the manifest the harness will use")
     args = parser.parse_args(argv)
     try:
         if args.command == "bootstrap":
-            bootstrap.run(cli_choice=args.cli, provider_mode=args.provider, with_checkov=not args.no_checkov)
+            bootstrap.run(cli_choice=args.cli, provider_mode=args.provider, with_checkov=not args.no_checkov,
+                          layers=args.layers)
         else:
             print(load_toolchain().to_json())
     except (StepFailed, ToolchainMissing) as exc:

@@ -118,7 +118,12 @@ def _mem_available_gb() -> float | None:
 
 
 def preflight(path: Path, *, need_gb: float, label: str) -> None:
-    """Fail early, with the numbers, when disk or memory cannot hold the build."""
+    """Fail early, with the numbers, when disk or memory cannot hold the build, or when
+    TFSUITE_NO_GO_BUILD=1 forbids building (air-gapped teams with a mirror; tests)."""
+    if os.environ.get("TFSUITE_NO_GO_BUILD", "").strip() == "1":
+        raise StepFailed(f"{label} from Go module sources would start here, but TFSUITE_NO_GO_BUILD=1 forbids it. "
+                         "Point TFSUITE_PROVIDER_MIRROR at a mirror holding the pinned provider, or put "
+                         "terraform/tofu on PATH (README: 'Air-gapped teams').")
     path.mkdir(parents=True, exist_ok=True)
     free_gb = shutil.disk_usage(path).free / 1024**3
     if free_gb < need_gb:

@@ -18,13 +18,15 @@ class ToolchainMissing(RuntimeError):
 
 @dataclass(frozen=True)
 class Toolchain:
-    cli: Path  # terraform or tofu binary
-    cli_kind: str  # "terraform" or "tofu"
-    cli_version: str
-    cli_source: str  # "path", "release" or "built"
-    cli_config_file: Path  # used through TF_CLI_CONFIG_FILE, never ~/.terraformrc
-    provider_version: str  # hashicorp/aws version the mirror (or registry) provides
-    provider_source: str  # "mirror" or "registry"
+    # the CLI and provider fields are None when only layers that need neither were set up
+    # (`bootstrap --for unit`): load_toolchain() then says to run the bootstrap
+    cli: Path | None  # terraform or tofu binary
+    cli_kind: str | None  # "terraform" or "tofu"
+    cli_version: str | None
+    cli_source: str | None  # "path", "release" or "built"
+    cli_config_file: Path | None  # used through TF_CLI_CONFIG_FILE, never ~/.terraformrc
+    provider_version: str | None  # hashicorp/aws version the mirror (or registry) provides
+    provider_source: str | None  # "mirror", "network-mirror" or "registry"
     mirror_dir: Path | None
     checkov: Path | None
     extra: dict = field(default_factory=dict)
@@ -55,11 +57,23 @@ class Toolchain:
         return cls(**data)
 
 
-def load_toolchain(manifest: Path = MANIFEST) -> Toolchain:
-    """Read the manifest and check that what it names still exists."""
-    if not manifest.exists():
+def read_manifest(manifest: Path = MANIFEST) -> Toolchain | None:
+    """The manifest as written, unchecked; None when there is none."""
+    return Toolchain.from_json(manifest.read_text()) if manifest.exists() else None
+
+
+def load_toolchain(manifest: Path = MANIFEST, *, need_cli: bool = True) -> Toolchain:
+    """Read the manifest and check that what it names still exists.
+
+    need_cli=False accepts a manifest from a bootstrap for layers without Terraform (checkov only)."""
+    toolchain = read_manifest(manifest)
+    if toolchain is None:
         raise ToolchainMissing(f"no toolchain manifest at {manifest}: run `make bootstrap` first")
-    toolchain = Toolchain.from_json(manifest.read_text())
+    if not need_cli:
+        return toolchain
+    if toolchain.cli is None or toolchain.cli_config_file is None:
+        raise ToolchainMissing(f"{manifest} was written for layers that need no Terraform CLI: "
+                               "run `make bootstrap` (or the layer's make target)")
     for label, path in (("CLI", toolchain.cli), ("CLI config", toolchain.cli_config_file)):
         if not path.exists():
             raise ToolchainMissing(f"{label} {path} named in {manifest} is gone: run `make bootstrap`")

@@ -1,5 +1,6 @@
-"""The hashicorp/aws provider: the public registry where reachable, else a local filesystem mirror
-holding the pinned release built from its Go module source."""
+"""The hashicorp/aws provider: the organisation's mirror when TFSUITE_PROVIDER_MIRROR names one,
+else the public registry where reachable, else (last resort) a local filesystem mirror holding the
+pinned release built from its Go module source."""
 
 from __future__ import annotations
 
@@ -10,15 +11,16 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from tfsuite.toolchain import gobuild, pins
+from tfsuite.toolchain import gobuild, mirror, pins
 from tfsuite.toolchain.progress import StepFailed, fmt_seconds, say
 
 
 @dataclass(frozen=True)
 class Provider:
     version: str
-    source: str  # "registry" or "mirror"
+    source: str  # "registry", "mirror" (a folder) or "network-mirror"
     mirror_dir: Path | None
+    mirror_url: str | None = None
 
 
 def registry_reachable(timeout: float = 5.0) -> bool:
@@ -110,10 +112,30 @@ def _build_into(binary: Path, cache: Path) -> None:
         f"peak RSS of one process {result.peak_rss_mb} MB")
 
 
-def ensure(cache: Path, mode: str) -> Provider:
-    """mode: auto (registry if reachable, else mirror), registry, or mirror."""
+def from_env_mirror(value: str, cli_kind: str) -> Provider:
+    """TFSUITE_PROVIDER_MIRROR, used as it is once it is known to hold the pin for this machine."""
+    host = mirror.host_for(cli_kind)
+    if mirror.is_url(value):
+        url = mirror.check_url(value, host, _platform())
+        say(f"provider from the network mirror {url} ({mirror.ENV}); nothing is built")
+        return Provider(pins.PROVIDER_VERSION, "network-mirror", None, url)
+    folder = mirror.check_folder(Path(value).expanduser(), host, _platform())
+    say(f"provider from the filesystem mirror {folder} ({mirror.ENV}), used as it is; nothing is built")
+    return Provider(pins.PROVIDER_VERSION, "mirror", folder)
+
+
+def ensure(cache: Path, mode: str, cli_kind: str = "terraform") -> Provider:
+    """mode: auto (registry if reachable, else mirror), registry, or mirror.
+
+    TFSUITE_PROVIDER_MIRROR, when set, comes first (with auto or mirror); the build from Go module
+    sources into the cache's mirror is the last resort."""
     if mode not in ("auto", "registry", "mirror"):
         raise StepFailed(f"TFSUITE_PROVIDER={mode!r}: use auto, registry or mirror")
+    own = os.environ.get(mirror.ENV, "").strip()
+    if own and mode == "registry":
+        raise StepFailed(f"TFSUITE_PROVIDER=registry and {mirror.ENV} are both set: unset one of them")
+    if own:
+        return from_env_mirror(own, cli_kind)
     if mode == "registry" or (mode == "auto" and registry_reachable()):
         say("provider from the Terraform registry through an ordinary init")
         return Provider(pins.PROVIDER_VERSION, "registry", None)
