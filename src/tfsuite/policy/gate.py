@@ -30,6 +30,7 @@ class GateReport:
     unsuppressed: list[CheckOutcome] = field(default_factory=list)
     suppressed: list[tuple[CheckOutcome, Suppression]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    not_applicable: list[str] = field(default_factory=list)  # custom checks with nothing to judge here
 
     @property
     def ok(self) -> bool:
@@ -47,6 +48,10 @@ class GateReport:
         lines = [head]
         lines += [f"  UNSUPPRESSED {o}" for o in self.unsuppressed]
         lines += [f"  PROBLEM {p}" for p in self.problems]
+        if scan.modules:
+            lines.append(f"  modules evaluated: {', '.join(scan.modules)}")
+        if self.not_applicable:
+            lines.append(f"  custom checks with nothing to judge here: {', '.join(self.not_applicable)}")
         expiring = sorted({s.expires for _, s in self.suppressed})
         if expiring:
             lines.append(f"  next ledger expiry: {expiring[0]}")

@@ -16,6 +16,7 @@ from pathlib import Path
 from tfsuite.paths import REPO_ROOT, TERRAFORM_DIR
 from tfsuite.policy.runner import CheckovBatch, ScanResult, ScanTarget
 from tfsuite.testing.broken_cases import BrokenCase, load_cases
+from tfsuite.testing.foreign import ForeignConfig, load_foreign, renamed_copy
 
 VERDICTS = ("pass", "fail")
 UNIT_FIXTURES = REPO_ROOT / "tests" / "unit" / "fixtures"
@@ -56,6 +57,8 @@ class StaticLayerRun:
         self.check_fixtures = load_check_fixtures(self.fixtures / "checks")
         self.plans = sorted((self.fixtures / "plans").glob("*.json"))
         self.gate_fixtures = sorted(p for p in (self.fixtures / "gate").iterdir() if p.is_dir())
+        self.foreign: list[ForeignConfig] = load_foreign(self.fixtures / "thirdparty")
+        self.renamed: dict[str, str] = {}
         self._built: dict[str, Path] = {}
         self._batch: CheckovBatch | None = None
         self.target_count = 0
@@ -82,6 +85,7 @@ class StaticLayerRun:
         targets = [ScanTarget("terraform", self.terraform)]
         targets += [ScanTarget(f"gate.{p.name}", p) for p in self.gate_fixtures]
         targets += [ScanTarget(f.target, f.folder) for f in self.check_fixtures]
+        targets += [ScanTarget(f.target, f.root) for f in self.foreign]
         return targets + [ScanTarget(f"plan.{p.stem}", p) for p in self.plans]
 
     def start_policy_scan(self) -> None:
@@ -103,8 +107,11 @@ class StaticLayerRun:
 
     @cached_property
     def thorough_results(self) -> dict[str, ScanResult]:
-        """checkov over the broken copies of terraform/ (a second run, for thorough runs only)."""
-        targets = self.case_targets()
+        """checkov over the broken copies of terraform/ and a copy with every resource renamed (a
+        second run, for thorough runs only)."""
+        renamed = self.workdir / "renamed" / "terraform"
+        self.renamed = renamed_copy(self.terraform, renamed)
+        targets = [*self.case_targets(), ScanTarget("renamed", renamed)]
         return CheckovBatch(targets).start().wait() if targets else {}
 
     def case_results(self, case: BrokenCase) -> ScanResult:
