@@ -72,7 +72,7 @@ def outputs_present(config: Config):
                 yield predict.address, f"value does not contain {part!r}"
 
 
-@promise("pinned-images", "Container images are pinned to a version tag or digest, never latest or untagged")
+@promise("pinned-images", "The image variables default to a pinned tag or digest and refuse latest")
 def pinned_images(config: Config):
     variables = config.variables()
     for name in c.IMAGE_VARIABLES:
@@ -86,23 +86,12 @@ def pinned_images(config: Config):
         texts = " ".join(str(v.get("condition", "")) for v in variable.nested("validation"))
         if "latest" not in texts:
             yield variable.address, "no validation refuses the latest tag"
-    task = config.resource("aws_ecs_task_definition", "tfserving")
-    if task:
-        for container in (o for o in objects(config, task.get("container_definitions")) if "image" in o):
-            image = resolve(config, container.get("image"), defaults=True)
-            problem = terms().image_problem(image)
-            if problem:
-                yield task.address, f"container {container.get('name')!r}: {problem}"
+    # the images the task definition finally uses: the gate's CKV_TFS_4
 
 
-@promise("no-deprecated-arguments", "No argument, resource type or attribute the AWS provider 6.x deprecates")
-def no_deprecated_arguments(config: Config):
-    for block in config.resources():
-        for argument in c.DEPRECATED_ARGUMENTS.get(block.type, ()):
-            if argument in block.body:
-                yield block.address, f"uses the deprecated argument {argument!r}"
-        if block.type in c.DEPRECATED_RESOURCES:
-            yield block.address, f"is deprecated: use {c.DEPRECATED_RESOURCES[block.type]}"
+@promise("no-deprecated-references", "No reference to an attribute the AWS provider 6.x deprecates (deprecated "
+                                     "arguments and resource types are the gate's CKV_TFS_11)")
+def no_deprecated_references(config: Config):
     for file, document in sorted(config.files.items()):
         text = " ".join(strings(document))
         for pattern, replacement in c.DEPRECATED_REFERENCES.items():
