@@ -12,7 +12,8 @@ in the entity checkov reports (key TFS_DETAILS), where tfsuite.policy.runner rea
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from checkov.common.checks_infra.registry import get_graph_checks_registry
 from checkov.common.graph.checks_infra.base_check import BaseGraphCheck
@@ -67,7 +68,7 @@ class Graph:
                 found.add(current)
             elif kind == "variable":
                 name = str(self.vertices[current].get("block_name_", ""))
-                for label, module in self.out[current]:
+                for _, module in self.out[current]:
                     if self.kind(module) == "module":
                         todo += [t for lab, t in self.out[module] if lab == name or lab.startswith(name + ".")]
             elif kind in ("output", "locals"):

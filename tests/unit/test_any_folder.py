@@ -59,7 +59,8 @@ def test_unresolvable_modules_are_problems(tmp_path):
     root = tmp_path / "root"
     root.mkdir()
     (root / "main.tf").write_text('module "gone" {\n  source = "../nowhere"\n}\n\n'
-                                  'module "vpc" {\n  source  = "terraform-aws-modules/vpc/aws"\n  version = "5.0.0"\n}\n')
+                                  'module "vpc" {\n  source  = "terraform-aws-modules/vpc/aws"\n'
+                                  '  version = "5.0.0"\n}\n')
     resolved, problems, _ = resolve_modules(root)
     assert resolved == {}
     assert any("module.gone" in p and "../nowhere" in p for p in problems), problems

@@ -29,10 +29,16 @@ import sys
 from pathlib import Path
 
 from tfsuite.paths import TERRAFORM_DIR, reports_dir
-from tfsuite.policy import (CheckovError, CheckovMissing, LedgerError, is_this_project, scan_folder, scan_plan,
-                            write_sarif)
+from tfsuite.policy import (
+    CheckovError,
+    CheckovMissing,
+    LedgerError,
+    is_this_project,
+    scan_folder,
+    scan_plan,
+    write_sarif,
+)
 from tfsuite.policy.ledger import LEDGER
-
 
 _DEFAULT = object()  # not a string: argparse leaves it unconverted
 

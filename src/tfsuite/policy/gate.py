@@ -42,7 +42,8 @@ class GateReport:
     def summary(self) -> str:
         scan = self.scan
         head = (f"policy gate [{self.label}]: checkov {scan.checkov_version or '?'} checked "
-                f"{len(scan.resources)} resources (root module + {len(scan.modules)} module calls): {len(scan.passed)} passed, {len(scan.failed)} failed, "
+                f"{len(scan.resources)} resources (root module + {len(scan.modules)} module calls): "
+                f"{len(scan.passed)} passed, {len(scan.failed)} failed, "
                 f"{len(scan.skipped)} skipped inline; {len(self.suppressed)} suppressed by the ledger, "
                 f"{len(self.unsuppressed)} unsuppressed -> {'PASS' if self.ok else 'FAIL'}")
         lines = [head]

@@ -7,6 +7,7 @@ from tfsuite.static.expressions import mentions, objects, reference, resolve
 from tfsuite.static.hcl import Block, Config
 from tfsuite.static.promises import promise, required
 
+
 def _rules_of(config: Config, rtype: str, group: str) -> list[Block]:
     return [r for r in config.resources(rtype) if mentions(r.get("security_group_id"), f"aws_security_group.{group}")]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from tfsuite.static import contract as c
-from tfsuite.static.expressions import objects, resolve, strings
+from tfsuite.static.expressions import resolve, strings
 from tfsuite.static.hcl import Config
 from tfsuite.static.policy_terms import terms
 from tfsuite.static.promises import promise
