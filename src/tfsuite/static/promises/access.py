@@ -117,3 +117,11 @@ def iam_trust(config: Config):
         only_ecs = services == ["ecs-tasks.amazonaws.com"] and all(isinstance(p, dict) for p in principals)
         if not principals or not only_ecs:
             yield role.address, f"trust policy principals are {principals!r}, expected ecs-tasks.amazonaws.com only"
+
+
+@promise("iam-lint", "IAM policy documents name actions AWS knows, on resources of the type each action takes "
+                     "(linted by parliament)")
+def iam_lint(config: Config):
+    from tfsuite.static.iam_lint import lint
+
+    yield from lint(config)
