@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from tfsuite.paths import TERRAFORM_DIR
-from tfsuite.policy import NO_LEDGER, ScanResult, ScanTarget, evaluate, find_checkov, review_folder
+from tfsuite.policy import NO_LEDGER, ScanResult, ScanTarget, evaluate, find_checkov, review_folder, run_checkov
 from tfsuite.policy.checkov_cli import clean_env
 from tfsuite.policy.modules import resolve_modules, stage_folder
 from tfsuite.testing.foreign import load_foreign, original_address
@@ -107,3 +107,20 @@ def test_project_ledger_is_not_stale_on_another_folder(policy_results, ledger):
     report = review_folder(policy_results[config.target], ledger)
     assert not any("suppresses nothing" in p for p in report.problems), report.summary()
     assert TERRAFORM_DIR.resolve() != config.root
+
+
+@pytest.mark.slow
+def test_checkov_still_joins_equal_addresses_across_folders_of_one_run(tmp_path):
+    """Canary for why terraform/ is scanned in a checkov run of its own (StaticLayerRun): in one run
+    over several folders, checkov 3.3.30's connection checks join resources by address across
+    folders. A lone aws_eip.nat elsewhere fails CKV2_AWS_19 on terraform/'s aws_eip.nat[0], which
+    passes when scanned alone. When this test fails, checkov keeps folders apart and terraform/ can
+    rejoin the fixtures' run."""
+    lone = tmp_path / "lone"
+    lone.mkdir()
+    (lone / "main.tf").write_text('resource "aws_eip" "nat" {\n  domain = "vpc"\n}\n')
+    together = run_checkov([ScanTarget("terraform", TERRAFORM_DIR), ScanTarget("lone", lone)])["terraform"]
+    alone = run_checkov([ScanTarget("terraform", TERRAFORM_DIR)])["terraform"]
+    verdict = {(o.check_id, o.resource): o.result for o in together.outcomes}
+    assert {(o.check_id, o.resource): o.result for o in alone.outcomes}[("CKV2_AWS_19", "aws_eip.nat[0]")] == "PASSED"
+    assert verdict[("CKV2_AWS_19", "aws_eip.nat[0]")] == "FAILED"

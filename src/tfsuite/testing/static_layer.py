@@ -60,7 +60,7 @@ class StaticLayerRun:
         self.foreign: list[ForeignConfig] = load_foreign(self.fixtures / "thirdparty")
         self.renamed: dict[str, str] = {}
         self._built: dict[str, Path] = {}
-        self._batch: CheckovBatch | None = None
+        self._batches: list[CheckovBatch] = []
         self.target_count = 0
 
     @cached_property
@@ -82,6 +82,7 @@ class StaticLayerRun:
         return [ScanTarget(case_target(c), self.case_dir(c)) for c in self.cases if c.needs_checkov]
 
     def targets(self) -> list[ScanTarget]:
+        """terraform/ first (start_policy_scan runs it alone), then the fixtures."""
         targets = [ScanTarget("terraform", self.terraform)]
         targets += [ScanTarget(f"gate.{p.name}", p) for p in self.gate_fixtures]
         targets += [ScanTarget(f.target, f.folder) for f in self.check_fixtures]
@@ -89,21 +90,27 @@ class StaticLayerRun:
         return targets + [ScanTarget(f"plan.{p.stem}", p) for p in self.plans]
 
     def start_policy_scan(self) -> None:
-        if self._batch is None:
+        """terraform/ gets a checkov process of its own, beside the one for every fixture: checkov's
+        connection checks join resources of equal address across the folders of one run (a
+        fixture's lone aws_eip.nat made CKV2_AWS_19 fail on terraform/'s aws_eip.nat[0]), so the
+        verdict on terraform/ must not share a run with anything."""
+        if not self._batches:
             targets = self.targets()
             self.target_count = len(targets)
-            self._batch = CheckovBatch(targets).start()
+            self._batches = [CheckovBatch(targets[:1]).start(), CheckovBatch(targets[1:]).start()]
 
     def cancel_policy_scan(self) -> None:
-        if self._batch is not None:
-            self._batch.cancel()
-            self._batch = None
+        for batch in self._batches:
+            batch.cancel()
+        self._batches = []
 
     @cached_property
     def policy_results(self) -> dict[str, ScanResult]:
         self.start_policy_scan()
-        assert self._batch is not None
-        return self._batch.wait()
+        results: dict[str, ScanResult] = {}
+        for batch in self._batches:
+            results.update(batch.wait())
+        return results
 
     @cached_property
     def thorough_results(self) -> dict[str, ScanResult]:
@@ -119,4 +126,4 @@ class StaticLayerRun:
 
     @property
     def checkov_seconds(self) -> float:
-        return self._batch.seconds if self._batch else 0.0
+        return max((b.seconds for b in self._batches), default=0.0)
