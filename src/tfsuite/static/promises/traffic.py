@@ -18,16 +18,14 @@ def _port_mappings(container: dict) -> list[dict]:
     return [m for m in (mappings if isinstance(mappings, list) else [mappings]) if isinstance(m, dict)]
 
 
-@promise("listener-port", f"The ALB listener answers on var.listener_port (default {c.LISTENER_PORT}) over HTTP")
+@promise("listener-port", "The ALB listener answers on var.listener_port over HTTP (the port it resolves to, "
+                          f"{c.LISTENER_PORT}, is the gate's CKV_TFS_1)")
 @about(c.LISTENER)
 def listener_port(config: Config, listener: Block):
     if reference(listener.get("port")) != "var.listener_port":
         yield listener.address, f"port is {listener.get('port')!r}, not var.listener_port"
-    variable = config.variables().get("listener_port")
-    if variable is None:
+    if "listener_port" not in config.variables():
         yield "variable.listener_port", "is missing"
-    elif variable.get("default") != c.LISTENER_PORT:
-        yield "variable.listener_port", f"default is {variable.get('default')!r}, expected {c.LISTENER_PORT}"
     if listener.get("protocol") != "HTTP":
         yield listener.address, f"protocol is {listener.get('protocol')!r}, expected HTTP"
     if reference(listener.get("load_balancer_arn")) != "aws_lb.tfserving.arn":
