@@ -104,6 +104,5 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
     terminalreporter.section("static layer: policy gate")
     terminalreporter.write_line(report.summary())
     if run is not None:
-        terminalreporter.write_line(f"checkov: terraform/ alone beside {run.target_count - 1} fixture targets "
-                                    f"(two runs in parallel) in {run.checkov_seconds:.1f} s; "
-                                    f"SARIF: {reports_dir() / 'checkov.sarif'}")
+        terminalreporter.write_line(f"checkov: one run over {run.target_count} targets in "
+                                    f"{run.checkov_seconds:.1f} s; SARIF: {reports_dir() / 'checkov.sarif'}")

@@ -3,6 +3,7 @@ configurations are rejected with every planted defect named by its address, modu
 resolve as they do in place, and renaming every resource changes no verdict."""
 
 import json
+import re
 import subprocess
 
 import pytest
@@ -111,11 +112,10 @@ def test_project_ledger_is_not_stale_on_another_folder(policy_results, ledger):
 
 @pytest.mark.slow
 def test_checkov_still_joins_equal_addresses_across_folders_of_one_run(tmp_path):
-    """Canary for why terraform/ is scanned in a checkov run of its own (StaticLayerRun): in one run
-    over several folders, checkov 3.3.30's connection checks join resources by address across
-    folders. A lone aws_eip.nat elsewhere fails CKV2_AWS_19 on terraform/'s aws_eip.nat[0], which
-    passes when scanned alone. When this test fails, checkov keeps folders apart and terraform/ can
-    rejoin the fixtures' run."""
+    """Canary for test_no_fixture_shares_an_address_with_terraform: in one run over several folders,
+    checkov 3.3.30's connection checks join resources by address across folders. A lone
+    aws_eip.nat elsewhere fails CKV2_AWS_19 on terraform/'s aws_eip.nat[0], which passes when
+    scanned alone. When this test fails, checkov keeps folders apart and the rule can go."""
     lone = tmp_path / "lone"
     lone.mkdir()
     (lone / "main.tf").write_text('resource "aws_eip" "nat" {\n  domain = "vpc"\n}\n')
@@ -124,3 +124,22 @@ def test_checkov_still_joins_equal_addresses_across_folders_of_one_run(tmp_path)
     verdict = {(o.check_id, o.resource): o.result for o in together.outcomes}
     assert {(o.check_id, o.resource): o.result for o in alone.outcomes}[("CKV2_AWS_19", "aws_eip.nat[0]")] == "PASSED"
     assert verdict[("CKV2_AWS_19", "aws_eip.nat[0]")] == "FAILED"
+
+
+_DECLARED = re.compile(r'^\s*(?:resource|data)\s+"([^"]+)"\s+"([^"]+)"', re.M)
+_NAMED = re.compile(r"\b(aws_[a-z0-9_]+)\.([A-Za-z_][A-Za-z0-9_-]*)\b")
+
+
+def test_no_fixture_shares_an_address_with_terraform(layer_run):
+    """terraform/ shares its checkov run with the fixtures (one start-up, inside the layer's time
+    budget); checkov joins equal addresses across the folders of a run (see the canary above), so
+    a fixture that declares or names one of terraform/'s addresses could change its verdict."""
+    ours = {m for f in TERRAFORM_DIR.rglob("*.tf") for m in _DECLARED.findall(f.read_text(encoding="utf-8"))}
+    shared = {}
+    for target in layer_run.targets()[1:]:
+        for path in ([target.path] if target.path.is_file() else sorted(target.path.rglob("*.tf"))):
+            text = path.read_text(encoding="utf-8")
+            hits = (set(_DECLARED.findall(text)) | set(_NAMED.findall(text))) & ours
+            if hits and path.suffix == ".tf":
+                shared[str(path)] = sorted(".".join(h) for h in hits)
+    assert shared == {}

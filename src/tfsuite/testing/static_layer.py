@@ -82,7 +82,6 @@ class StaticLayerRun:
         return [ScanTarget(case_target(c), self.case_dir(c)) for c in self.cases if c.needs_checkov]
 
     def targets(self) -> list[ScanTarget]:
-        """terraform/ first (start_policy_scan runs it alone), then the fixtures."""
         targets = [ScanTarget("terraform", self.terraform)]
         targets += [ScanTarget(f"gate.{p.name}", p) for p in self.gate_fixtures]
         targets += [ScanTarget(f.target, f.folder) for f in self.check_fixtures]
@@ -90,14 +89,14 @@ class StaticLayerRun:
         return targets + [ScanTarget(f"plan.{p.stem}", p) for p in self.plans]
 
     def start_policy_scan(self) -> None:
-        """terraform/ gets a checkov process of its own, beside the one for every fixture: checkov's
-        connection checks join resources of equal address across the folders of one run (a
-        fixture's lone aws_eip.nat made CKV2_AWS_19 fail on terraform/'s aws_eip.nat[0]), so the
-        verdict on terraform/ must not share a run with anything."""
+        """One checkov run over terraform/ and every fixture. checkov's connection checks join
+        resources of equal address across the folders of one run (a fixture's lone aws_eip.nat failed
+        CKV2_AWS_19 on terraform/'s aws_eip.nat[0]), so no fixture may declare or name an address
+        terraform/ declares (test_no_fixture_shares_an_address_with_terraform)."""
         if not self._batches:
             targets = self.targets()
             self.target_count = len(targets)
-            self._batches = [CheckovBatch(targets[:1]).start(), CheckovBatch(targets[1:]).start()]
+            self._batches = [CheckovBatch(targets).start()]
 
     def cancel_policy_scan(self) -> None:
         for batch in self._batches:
