@@ -19,16 +19,18 @@ FOREIGN = load_foreign(UNIT_FIXTURES / "thirdparty")
 MODULE_LAYOUT = next(f for f in FOREIGN if f.name == "module-layout")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("config", FOREIGN, ids=[f.name for f in FOREIGN])
-def test_third_party_configuration_is_rejected_with_each_defect_named(policy_results, config):
-    report = review_folder(policy_results[config.target], NO_LEDGER)
+def test_third_party_configuration_is_rejected_with_each_defect_named(layer_run, config):
+    report = review_folder(layer_run.thorough_results[config.target], NO_LEDGER)
     assert not report.ok, f"{config.description}: the gate passed\n{report.summary()}"
     named = {f"{o.check_id} {o.resource}" for o in report.unsuppressed}
     assert sorted(set(config.defects) - named) == [], f"{config.description}\n{report.summary()}"
 
 
-def test_relative_module_sources_are_scanned(policy_results):
-    scan = policy_results[MODULE_LAYOUT.target]
+@pytest.mark.slow
+def test_relative_module_sources_are_scanned(layer_run):
+    scan = layer_run.thorough_results[MODULE_LAYOUT.target]
     assert scan.modules == ["module.alb", "module.service"]
     assert {r.split(".")[1] for r in scan.resources if r.startswith("module.")} == {"alb", "service"}
     assert not scan.module_problems
@@ -39,7 +41,7 @@ def _tree(folder):
 
 
 @pytest.mark.slow
-def test_gate_evaluates_at_least_what_bare_checkov_evaluates(policy_results, tmp_path):
+def test_gate_evaluates_at_least_what_bare_checkov_evaluates(layer_run, tmp_path):
     """Bare `checkov -d` in place on the module-based root, against the gate's staged scan."""
     root = MODULE_LAYOUT.root.parent.parent
     before = _tree(root)
@@ -50,7 +52,7 @@ def test_gate_evaluates_at_least_what_bare_checkov_evaluates(policy_results, tmp
     results = (data[0] if isinstance(data, list) else data)["results"]
     bare = {c["resource"] for key in ("passed_checks", "failed_checks", "skipped_checks")
             for c in results.get(key) or []}
-    gate = policy_results[MODULE_LAYOUT.target].resources
+    gate = layer_run.thorough_results[MODULE_LAYOUT.target].resources
     assert len(bare) > 4, "bare checkov did not reach the modules either: the comparison proves nothing"
     assert len(gate) >= len(bare) and bare <= gate, sorted(bare - gate)
     assert _tree(root) == before
@@ -103,9 +105,10 @@ def test_renaming_every_resource_changes_no_verdict(layer_run):
                                      f"only on the renamed copy: {sorted(policy_verdicts - ours)[:10]}")
 
 
-def test_project_ledger_is_not_stale_on_another_folder(policy_results, ledger):
+@pytest.mark.slow
+def test_project_ledger_is_not_stale_on_another_folder(layer_run, ledger):
     config = FOREIGN[0]
-    report = review_folder(policy_results[config.target], ledger)
+    report = review_folder(layer_run.thorough_results[config.target], ledger)
     assert not any("suppresses nothing" in p for p in report.problems), report.summary()
     assert TERRAFORM_DIR.resolve() != config.root
 
@@ -136,8 +139,10 @@ def test_no_fixture_shares_an_address_with_terraform(layer_run):
     a fixture that declares or names one of terraform/'s addresses could change its verdict."""
     ours = {m for f in TERRAFORM_DIR.rglob("*.tf") for m in _DECLARED.findall(f.read_text(encoding="utf-8"))}
     shared = {}
-    for target in layer_run.targets()[1:]:
-        for path in ([target.path] if target.path.is_file() else sorted(target.path.rglob("*.tf"))):
+    folders = [t.path for t in layer_run.targets()[1:]]  # the fixtures of terraform/'s checkov run
+    folders.append(UNIT_FIXTURES / "thirdparty")  # beside terraform/'s broken copies in the thorough run
+    for folder in folders:
+        for path in ([folder] if folder.is_file() else sorted(folder.rglob("*.tf"))):
             text = path.read_text(encoding="utf-8")
             hits = (set(_DECLARED.findall(text)) | set(_NAMED.findall(text))) & ours
             if hits and path.suffix == ".tf":

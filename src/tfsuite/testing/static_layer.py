@@ -85,7 +85,6 @@ class StaticLayerRun:
         targets = [ScanTarget("terraform", self.terraform)]
         targets += [ScanTarget(f"gate.{p.name}", p) for p in self.gate_fixtures]
         targets += [ScanTarget(f.target, f.folder) for f in self.check_fixtures]
-        targets += [ScanTarget(f.target, f.root) for f in self.foreign]
         return targets + [ScanTarget(f"plan.{p.stem}", p) for p in self.plans]
 
     def start_policy_scan(self) -> None:
@@ -113,11 +112,13 @@ class StaticLayerRun:
 
     @cached_property
     def thorough_results(self) -> dict[str, ScanResult]:
-        """checkov over the broken copies of terraform/ and a copy with every resource renamed (a
-        second run, for thorough runs only)."""
+        """checkov over the broken copies of terraform/, a copy with every resource renamed and the
+        third-party-shaped configurations (a second run, for thorough runs only: the layer's time
+        budget cannot afford them)."""
         renamed = self.workdir / "renamed" / "terraform"
         self.renamed = renamed_copy(self.terraform, renamed)
         targets = [*self.case_targets(), ScanTarget("renamed", renamed)]
+        targets += [ScanTarget(f.target, f.root) for f in self.foreign]
         return CheckovBatch(targets).start().wait() if targets else {}
 
     def case_results(self, case: BrokenCase) -> ScanResult:
