@@ -1,6 +1,8 @@
 """CKV_TFS_1: the ALB listener answers on the TF Serving port 9000 (or, over HTTPS, on 8500 for the
 optional gRPC path) and forwards to a target group."""
 
+import re
+
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 from tfs_common import attribute, blocks
@@ -33,7 +35,7 @@ class AlbListenerForwardsTfServingPort(BaseResourceCheck):
         from_plan = "__change_actions__" in conf  # a computed ARN is absent from plan values
         for action in forwards:
             arn = attribute(action, "target_group_arn")
-            if isinstance(arn, str) and ("aws_lb_target_group." in arn or ":targetgroup/" in arn):
+            if isinstance(arn, str) and re.search(r"aws_a?lb_target_group\.|:targetgroup/", arn):
                 return CheckResult.PASSED
             if arn is None and (from_plan or blocks(action, "forward")):
                 return CheckResult.PASSED

@@ -18,6 +18,18 @@ from typing import Any
 OPEN_CIDRS = frozenset({"0.0.0.0/0", "::/0"})
 MUTABLE_TAGS = ("latest", "nightly", "edge", "stable", "main", "master")
 READ_ONLY_S3_PREFIXES = ("s3:get", "s3:list")
+# AWS-managed policies far broader than a model server needs (matched in the policy ARN or name).
+BROAD_MANAGED_POLICY = r"(FullAccess|AdministratorAccess|PowerUserAccess)\b"
+# Arguments and resource types the pinned AWS provider (6.x) deprecates, with what replaces them.
+DEPRECATED_ARGUMENTS = {
+    "aws_s3_bucket": ("acl", "grant", "cors_rule", "lifecycle_rule", "logging", "policy", "replication_configuration",
+                      "request_payer", "server_side_encryption_configuration", "versioning", "website",
+                      "acceleration_status", "object_lock_configuration"),
+    "aws_iam_role": ("inline_policy", "managed_policy_arns"),
+    "aws_eip": ("vpc",),
+    "aws_ecs_task_definition": ("inference_accelerator",),
+}
+DEPRECATED_RESOURCES = {"aws_s3_bucket_object": "aws_s3_object"}
 
 _TAG_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
 _DIGEST_RE = re.compile(r"^sha256:[0-9a-f]{64}$")

@@ -20,23 +20,43 @@ from tfsuite.policy.runner import CheckOutcome, CheckovBatch, CheckovError, Scan
 from tfsuite.policy.sarif import write_sarif
 
 __all__ = [
-    "CheckOutcome", "CheckovBatch", "CheckovError", "CheckovMissing", "GateReport", "InlineSkip", "Ledger",
+    "NO_LEDGER", "CheckOutcome", "CheckovBatch", "CheckovError", "CheckovMissing", "GateReport", "InlineSkip", "Ledger",
     "LedgerError", "ScanResult", "ScanTarget", "Suppression", "custom_check_ids", "evaluate",
     "find_checkov", "find_inline_skips", "load_ledger", "parse_ledger", "review_folder", "run_checkov",
     "scan_folder", "scan_plan", "write_sarif",
 ]
 
 
-def review_folder(scan: ScanResult, ledger: Ledger) -> GateReport:
-    """The full verdict on a configuration folder: ledger, inline skips, every custom check heard from."""
-    return evaluate(scan, ledger, label=f"hcl:{scan.target.name}",
-                    inline_skips=find_inline_skips(scan.target.path), require_checks=custom_check_ids())
+NO_LEDGER = parse_ledger("suppressions: []\n", source="(no ledger)")
 
 
-def scan_folder(folder: Path = TERRAFORM_DIR, *, ledger_path: Path = LEDGER) -> GateReport:
-    ledger = load_ledger(ledger_path)
-    scan = run_checkov([ScanTarget(Path(folder).name or "terraform", Path(folder))])
-    return review_folder(next(iter(scan.values())), ledger)
+def is_this_project(folder: Path) -> bool:
+    return Path(folder).resolve() == TERRAFORM_DIR.resolve()
+
+
+def review_folder(scan: ScanResult, ledger: Ledger, *, own_ledger: bool | None = None) -> GateReport:
+    """The full verdict on a configuration folder: ledger, inline skips, custom checks heard from.
+
+    On this project's terraform/ every custom check must report and every ledger entry must still
+    suppress something. On another folder (own_ledger False) the ledger's stale entries are not
+    problems (they are about terraform/'s addresses), and a custom check with nothing to judge
+    there (no ECS service, no data source) is listed as not applicable."""
+    ours = is_this_project(scan.target.path)
+    report = evaluate(scan, ledger, label=f"hcl:{scan.target.name}",
+                      inline_skips=find_inline_skips(scan.target.path),
+                      require_checks=custom_check_ids() if ours else None,
+                      report_stale=ours if own_ledger is None else own_ledger)
+    if not ours:
+        report.not_applicable = sorted(custom_check_ids() - scan.check_ids())
+    return report
+
+
+def scan_folder(folder: Path = TERRAFORM_DIR, *, ledger_path: Path | None = LEDGER) -> GateReport:
+    """The gate on one folder. ledger_path None: no ledger (every failure counts)."""
+    ledger = NO_LEDGER if ledger_path is None else load_ledger(ledger_path)
+    scan = run_checkov([ScanTarget(Path(folder).resolve().name or "terraform", Path(folder))])
+    own = is_this_project(folder) or (ledger_path is not None and Path(ledger_path).resolve() != LEDGER.resolve())
+    return review_folder(next(iter(scan.values())), ledger, own_ledger=own)
 
 
 def _check_plan_file(path: Path) -> None:
@@ -51,7 +71,7 @@ def _check_plan_file(path: Path) -> None:
                          "pass the output of `terraform show -json <plan>`")
 
 
-def scan_plan(plan_json_path: str | Path, *, ledger_path: Path = LEDGER,
+def scan_plan(plan_json_path: str | Path, *, ledger_path: Path | None = LEDGER,
               sarif_path: Path | None = None) -> GateReport:
     """checkov over a plan JSON (`terraform show -json`), judged against the same ledger.
 
@@ -59,7 +79,7 @@ def scan_plan(plan_json_path: str | Path, *, ledger_path: Path = LEDGER,
     since a plan for one set of variables need not create every resource."""
     path = Path(plan_json_path)
     _check_plan_file(path)
-    ledger = load_ledger(ledger_path)
+    ledger = NO_LEDGER if ledger_path is None else load_ledger(ledger_path)
     scan = run_checkov([ScanTarget("plan", path)])["plan"]
     report = evaluate(scan, ledger, label=f"plan:{path.name}", report_stale=False)
     if sarif_path is not None:

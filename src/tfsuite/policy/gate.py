@@ -7,6 +7,7 @@ check id and resource address. What fails the gate:
 - a problem in the ledger itself (malformed, unexplained, expired, duplicated),
 - a ledger entry that suppresses nothing any more (remove it),
 - a scan that saw no resource, or a file checkov could not parse,
+- a module call that resolves to nothing (checkov would skip its resources in silence),
 - a custom check that never reported (it did not load or matches nothing).
 """
 
@@ -29,6 +30,7 @@ class GateReport:
     unsuppressed: list[CheckOutcome] = field(default_factory=list)
     suppressed: list[tuple[CheckOutcome, Suppression]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    not_applicable: list[str] = field(default_factory=list)  # custom checks with nothing to judge here
 
     @property
     def ok(self) -> bool:
@@ -40,12 +42,17 @@ class GateReport:
     def summary(self) -> str:
         scan = self.scan
         head = (f"policy gate [{self.label}]: checkov {scan.checkov_version or '?'} checked "
-                f"{len(scan.resources)} resources: {len(scan.passed)} passed, {len(scan.failed)} failed, "
+                f"{len(scan.resources)} resources (root module + {len(scan.modules)} module calls): "
+                f"{len(scan.passed)} passed, {len(scan.failed)} failed, "
                 f"{len(scan.skipped)} skipped inline; {len(self.suppressed)} suppressed by the ledger, "
                 f"{len(self.unsuppressed)} unsuppressed -> {'PASS' if self.ok else 'FAIL'}")
         lines = [head]
         lines += [f"  UNSUPPRESSED {o}" for o in self.unsuppressed]
         lines += [f"  PROBLEM {p}" for p in self.problems]
+        if scan.modules:
+            lines.append(f"  modules evaluated: {', '.join(scan.modules)}")
+        if self.not_applicable:
+            lines.append(f"  custom checks with nothing to judge here: {', '.join(self.not_applicable)}")
         expiring = sorted({s.expires for _, s in self.suppressed})
         if expiring:
             lines.append(f"  next ledger expiry: {expiring[0]}")
@@ -94,6 +101,7 @@ def evaluate(scan: ScanResult, ledger: Ledger, *, label: str | None = None,
     if not scan.resources:
         report.problems.append(f"checkov checked no resource in {scan.target.path}: "
                                "an empty scan proves nothing")
+    report.problems += [f"module {p}" for p in scan.module_problems]
     for name in scan.parsing_errors:
         report.problems.append(f"checkov could not parse {name}")
     missing = sorted((require_checks or set()) - scan.check_ids())

@@ -11,6 +11,7 @@ Fails closed: a crash, a custom check that does not load, or missing output rais
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -19,9 +20,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tfsuite.copies import copy_folder
 from tfsuite.paths import POLICIES_DIR
 from tfsuite.policy.checkov_cli import clean_env, find_checkov
+from tfsuite.policy.modules import StagedFolder, stage_folder
 
 CHECKS_DIR = POLICIES_DIR / "checks"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -78,6 +79,8 @@ class ScanResult:
     outcomes: list[CheckOutcome] = field(default_factory=list)
     parsing_errors: list[str] = field(default_factory=list)
     checkov_version: str = ""
+    modules: list[str] = field(default_factory=list)  # module calls resolved and scanned
+    module_problems: list[str] = field(default_factory=list)  # module calls that resolve to nothing
 
     def with_result(self, result: str) -> list[CheckOutcome]:
         return [o for o in self.outcomes if o.result == result]
@@ -105,12 +108,17 @@ class ScanResult:
         return {o.check_id for o in self.failed if resource is None or o.resource == resource}
 
 
+def _graph_details(check_result: dict) -> list:
+    """Reasons our graph checks (policies/checks/tfs_graph.py) leave in the reported entity."""
+    entity = check_result.get("entity")
+    details = entity.get("__tfs_details__") if isinstance(entity, dict) else None
+    return details if isinstance(details, list) else []
+
+
 def _outcome(raw: dict, target_root: Path, result: str) -> CheckOutcome:
+    """target_root: the staged copy of the target folder (module files may lie beside it)."""
     abs_path = Path(raw.get("file_abs_path") or "")
-    try:
-        rel = abs_path.relative_to(target_root).as_posix()
-    except ValueError:
-        rel = abs_path.name
+    rel = Path(os.path.relpath(abs_path, target_root)).as_posix() if abs_path.is_absolute() else abs_path.name
     check_result = raw.get("check_result") or {}
     lines = raw.get("file_line_range") or [0, 0]
     return CheckOutcome(
@@ -120,7 +128,7 @@ def _outcome(raw: dict, target_root: Path, result: str) -> CheckOutcome:
         file=rel,
         lines=(int(lines[0]), int(lines[-1])),
         result=result,
-        details=tuple(str(d) for d in raw.get("details") or ()),
+        details=tuple(str(d) for d in (raw.get("details") or _graph_details(check_result))),
         suppress_comment=str(check_result.get("suppress_comment") or ""),
         guideline=str(raw.get("guideline") or ""),
     )
@@ -144,6 +152,7 @@ class CheckovBatch:
         self.timeout = timeout
         self._tmp: Path | None = None
         self._proc: subprocess.Popen | None = None
+        self._staged: dict[str, StagedFolder] = {}
         self._started = 0.0
         self.seconds = 0.0
 
@@ -162,7 +171,7 @@ class CheckovBatch:
                 dest.mkdir()
                 shutil.copy2(target.path, dest / target.path.name)
             else:
-                copy_folder(target.path, dest)
+                self._staged[target.name] = stage_folder(target.path, dest)
         return root
 
     def command(self, root: Path, out_dir: Path) -> list[str]:
@@ -224,6 +233,13 @@ class CheckovBatch:
     def _split(self, reports: list[dict]) -> dict[str, ScanResult]:
         root = self._tmp / "scan"
         results = {name: ScanResult(target) for name, target in self.targets.items()}
+        for name, staged in self._staged.items():
+            results[name].modules = list(staged.modules)
+            results[name].module_problems = list(staged.problems)
+
+        def target_root(name: str) -> Path:
+            staged = self._staged.get(name)
+            return staged.staged if staged is not None else root / name
 
         def owner(abs_path: str) -> str | None:
             try:
@@ -241,7 +257,7 @@ class CheckovBatch:
                     if name not in results:
                         raise CheckovError(f"checkov reported a file outside the staged targets: "
                                            f"{raw.get('file_abs_path')}")
-                    results[name].outcomes.append(_outcome(raw, root / name, result))
+                    results[name].outcomes.append(_outcome(raw, target_root(name), result))
             for path in body.get("parsing_errors") or []:
                 name = owner(path)
                 if name in results:

@@ -43,18 +43,5 @@ IMAGE_VARIABLES = ("tfserving_image", "model_sync_image")
 LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192,
                       2557, 2922, 3288, 3653)
 
-# Managed policies far broader than a model server needs.
-BROAD_MANAGED_POLICY = r"(FullAccess|AdministratorAccess|PowerUserAccess|IAMFullAccess)"
-
-# Arguments the AWS provider 6.x deprecates (each has a separate resource or a newer name).
-DEPRECATED_ARGUMENTS = {
-    "aws_s3_bucket": ("acl", "grant", "cors_rule", "lifecycle_rule", "logging", "policy",
-                      "replication_configuration", "request_payer",
-                      "server_side_encryption_configuration", "versioning", "website", "acceleration_status"),
-    "aws_iam_role": ("inline_policy", "managed_policy_arns"),
-    "aws_eip": ("vpc",),
-    "aws_ecs_task_definition": ("inference_accelerator",),
-}
-DEPRECATED_RESOURCES = {"aws_s3_bucket_object": "aws_s3_object"}
 # Attribute references the 6.x provider deprecates (data.aws_region.X.name -> .region).
 DEPRECATED_REFERENCES = {r"\bdata\.aws_region\.[A-Za-z0-9_-]+\.name\b": "data.aws_region.<name>.region"}

@@ -16,6 +16,7 @@ from pathlib import Path
 from tfsuite.paths import REPO_ROOT, TERRAFORM_DIR
 from tfsuite.policy.runner import CheckovBatch, ScanResult, ScanTarget
 from tfsuite.testing.broken_cases import BrokenCase, load_cases
+from tfsuite.testing.foreign import ForeignConfig, load_foreign, renamed_copy
 
 VERDICTS = ("pass", "fail")
 UNIT_FIXTURES = REPO_ROOT / "tests" / "unit" / "fixtures"
@@ -56,8 +57,10 @@ class StaticLayerRun:
         self.check_fixtures = load_check_fixtures(self.fixtures / "checks")
         self.plans = sorted((self.fixtures / "plans").glob("*.json"))
         self.gate_fixtures = sorted(p for p in (self.fixtures / "gate").iterdir() if p.is_dir())
+        self.foreign: list[ForeignConfig] = load_foreign(self.fixtures / "thirdparty")
+        self.renamed: dict[str, str] = {}
         self._built: dict[str, Path] = {}
-        self._batch: CheckovBatch | None = None
+        self._batches: list[CheckovBatch] = []
         self.target_count = 0
 
     @cached_property
@@ -85,26 +88,37 @@ class StaticLayerRun:
         return targets + [ScanTarget(f"plan.{p.stem}", p) for p in self.plans]
 
     def start_policy_scan(self) -> None:
-        if self._batch is None:
+        """One checkov run over terraform/ and every fixture. checkov's connection checks join
+        resources of equal address across the folders of one run (a fixture's lone aws_eip.nat failed
+        CKV2_AWS_19 on terraform/'s aws_eip.nat[0]), so no fixture may declare or name an address
+        terraform/ declares (test_no_fixture_shares_an_address_with_terraform)."""
+        if not self._batches:
             targets = self.targets()
             self.target_count = len(targets)
-            self._batch = CheckovBatch(targets).start()
+            self._batches = [CheckovBatch(targets).start()]
 
     def cancel_policy_scan(self) -> None:
-        if self._batch is not None:
-            self._batch.cancel()
-            self._batch = None
+        for batch in self._batches:
+            batch.cancel()
+        self._batches = []
 
     @cached_property
     def policy_results(self) -> dict[str, ScanResult]:
         self.start_policy_scan()
-        assert self._batch is not None
-        return self._batch.wait()
+        results: dict[str, ScanResult] = {}
+        for batch in self._batches:
+            results.update(batch.wait())
+        return results
 
     @cached_property
     def thorough_results(self) -> dict[str, ScanResult]:
-        """checkov over the broken copies of terraform/ (a second run, for thorough runs only)."""
-        targets = self.case_targets()
+        """checkov over the broken copies of terraform/, a copy with every resource renamed and the
+        third-party-shaped configurations (a second run, for thorough runs only: the layer's time
+        budget cannot afford them)."""
+        renamed = self.workdir / "renamed" / "terraform"
+        self.renamed = renamed_copy(self.terraform, renamed)
+        targets = [*self.case_targets(), ScanTarget("renamed", renamed)]
+        targets += [ScanTarget(f.target, f.root) for f in self.foreign]
         return CheckovBatch(targets).start().wait() if targets else {}
 
     def case_results(self, case: BrokenCase) -> ScanResult:
@@ -112,4 +126,4 @@ class StaticLayerRun:
 
     @property
     def checkov_seconds(self) -> float:
-        return self._batch.seconds if self._batch else 0.0
+        return max((b.seconds for b in self._batches), default=0.0)

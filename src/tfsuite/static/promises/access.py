@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 from tfsuite.static import contract as c
-from tfsuite.static.expressions import mentions, objects, reference, resolve, strings
+from tfsuite.static.expressions import mentions, objects, reference, resolve
 from tfsuite.static.hcl import Block, Config
-from tfsuite.static.policy_terms import terms
 from tfsuite.static.promises import promise, required
-
-CIDR_KEYS = ("cidr_ipv4", "cidr_ipv6", "prefix_list_id")
 
 
 def _rules_of(config: Config, rtype: str, group: str) -> list[Block]:
@@ -28,8 +23,8 @@ def separate_security_groups(config: Config):
     alb, _ = required(config, *c.LOAD_BALANCER)
     if alb:
         groups = alb.get("security_groups")
-        if not mentions(groups, "aws_security_group.alb") or mentions(groups, "aws_security_group.tasks"):
-            yield alb.address, f"security_groups is {groups!r}, expected [aws_security_group.alb.id] only"
+        if not mentions(groups, "aws_security_group.alb"):  # sharing with the tasks: CKV_TFS_8
+            yield alb.address, f"security_groups is {groups!r}, expected [aws_security_group.alb.id]"
     for rule in config.resources("aws_security_group_rule"):
         yield rule.address, "aws_security_group_rule mixes badly with aws_vpc_security_group_*_rule; use those"
 
@@ -63,8 +58,9 @@ def alb_ingress(config: Config):
         yield variable.address, "no validation refuses 0.0.0.0/0"
 
 
-@promise("tasks-ingress", f"The tasks admit only the ALB's security group, only on port {c.REST_PORT} "
-                          f"(and {c.GRPC_PORT} for the optional gRPC listener)")
+@promise("tasks-ingress", f"The tasks' ingress rules open TF Serving's REST port {c.REST_PORT} only (and "
+                          f"{c.GRPC_PORT} for the optional gRPC listener); their source, the ALB's group "
+                          "only, is the gate's CKV_TFS_5")
 def tasks_ingress(config: Config):
     rules = _rules_of(config, "aws_vpc_security_group_ingress_rule", "tasks")
     if not rules:
@@ -73,42 +69,10 @@ def tasks_ingress(config: Config):
         yield ("aws_vpc_security_group_ingress_rule.tasks_from_alb",
                f"no ingress rule admits the REST port {c.REST_PORT}")
     for rule in rules:
-        if reference(rule.get("referenced_security_group_id")) != "aws_security_group.alb.id":
-            yield rule.address, "source is not referenced_security_group_id = aws_security_group.alb.id"
-        for key in CIDR_KEYS:
-            if rule.get(key) is not None:
-                yield rule.address, f"admits an address range ({key} = {rule.get(key)!r})"
         ports = {key: resolve(config, rule.get(key)) for key in ("from_port", "to_port")}
         if set(ports.values()) not in ({c.REST_PORT}, {c.GRPC_PORT}):
             for key, port in ports.items():
                 yield rule.address, f"{key} resolves to {port!r}, expected {c.REST_PORT} (or {c.GRPC_PORT} for gRPC)"
-
-
-@promise("no-open-ingress", "No ingress anywhere from 0.0.0.0/0 or ::/0")
-def no_open_ingress(config: Config):
-    open_cidrs = terms().OPEN_CIDRS
-    for rule in config.resources("aws_vpc_security_group_ingress_rule"):
-        for key in ("cidr_ipv4", "cidr_ipv6"):
-            values = {resolve(config, rule.get(key), defaults=True)}
-            if reference(rule.get(key)) in ("each.value", "each.key"):
-                values = set(strings(_for_each_default(config, rule.get("for_each"))))
-            if values & open_cidrs:
-                yield rule.address, f"{key} admits the whole internet"
-    for rule in config.resources("aws_security_group_rule"):
-        sources = set(strings([rule.get("cidr_blocks"), rule.get("ipv6_cidr_blocks")]))
-        if rule.get("type") == "ingress" and open_cidrs & sources:
-            yield rule.address, "ingress from the whole internet"
-    for group in config.resources("aws_security_group"):
-        if open_cidrs & set(strings(group.get("ingress"))):
-            yield group.address, "inline ingress from the whole internet"
-
-
-def _for_each_default(config: Config, for_each) -> object:
-    """The default of the variable a for_each iterates over (`toset(var.x)` or `var.x`), if any."""
-    text = for_each if isinstance(for_each, str) else ""
-    match = re.fullmatch(r"\$\{(?:toset\()?var\.([A-Za-z0-9_]+)\)?\}", text)
-    variable = config.variables().get(match.group(1)) if match else None
-    return variable.get("default") if variable is not None else None
 
 
 def _policy_statements(config: Config) -> list[tuple[str, dict]]:
@@ -148,26 +112,6 @@ def iam_no_wildcard_actions(config: Config):
                 yield address, f"allows the wildcard action {action!r}"
 
 
-@promise("iam-no-full-access", "No managed policy attachments with FullAccess/AdministratorAccess/PowerUser")
-def iam_no_full_access(config: Config):
-    broad = re.compile(c.BROAD_MANAGED_POLICY)
-    for rtype in ("aws_iam_role_policy_attachment", "aws_iam_policy_attachment", "aws_iam_role_policies_exclusive",
-                  "aws_iam_role_policy_attachments_exclusive"):
-        for block in config.resources(rtype):
-            if any(broad.search(s) for s in strings(block.body)):
-                yield block.address, "attaches a broad managed policy"
-    for role in config.resources("aws_iam_role"):
-        if any(broad.search(s) for s in strings(role.get("managed_policy_arns"))):
-            yield role.address, "managed_policy_arns lists a broad managed policy"
-
-
-@promise("iam-s3-read-only", "IAM policies grant S3 read actions only (Get*/List*)")
-def iam_s3_read_only(config: Config):
-    for address, statement in _policy_statements(config):
-        for grant in terms().s3_write_grants([statement]):
-            yield address, f"grants {grant}"
-
-
 @promise("iam-trust", "The execution and task roles can be assumed by ECS tasks only")
 def iam_trust(config: Config):
     for name in ("execution", "task"):
@@ -180,3 +124,11 @@ def iam_trust(config: Config):
         only_ecs = services == ["ecs-tasks.amazonaws.com"] and all(isinstance(p, dict) for p in principals)
         if not principals or not only_ecs:
             yield role.address, f"trust policy principals are {principals!r}, expected ecs-tasks.amazonaws.com only"
+
+
+@promise("iam-lint", "IAM policy documents name actions AWS knows, on resources of the type each action takes "
+                     "(linted by parliament)")
+def iam_lint(config: Config):
+    from tfsuite.static.iam_lint import lint
+
+    yield from lint(config)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from tfsuite.static import contract as c
-from tfsuite.static.expressions import objects, resolve, strings
+from tfsuite.static.expressions import resolve, strings
 from tfsuite.static.hcl import Config
 from tfsuite.static.policy_terms import terms
 from tfsuite.static.promises import promise
@@ -74,7 +74,7 @@ def outputs_present(config: Config):
             yield predict.address, "value starts with neither http:// nor ${local.listener_scheme}://"
 
 
-@promise("pinned-images", "Container images are pinned to a version tag or digest, never latest or untagged")
+@promise("pinned-images", "The image variables default to a pinned tag or digest and refuse latest")
 def pinned_images(config: Config):
     variables = config.variables()
     for name in c.IMAGE_VARIABLES:
@@ -88,30 +88,12 @@ def pinned_images(config: Config):
         texts = " ".join(str(v.get("condition", "")) for v in variable.nested("validation"))
         if "latest" not in texts:
             yield variable.address, "no validation refuses the latest tag"
-    task = config.resource("aws_ecs_task_definition", "tfserving")
-    if task:
-        for container in (o for o in objects(config, task.get("container_definitions")) if "image" in o):
-            image = resolve(config, _configured_image(container.get("image")), defaults=True)
-            problem = terms().image_problem(image)
-            if problem:
-                yield task.address, f"container {container.get('name')!r}: {problem}"
+    # the images the task definition finally uses: the gate's CKV_TFS_4
 
 
-def _configured_image(image):
-    """`local.task_image.<key>` (the configured image, or its ECR pull through cache copy with the same
-    repository path and tag) -> `local.configured_images.<key>`, whose pin the check reads."""
-    match = re.fullmatch(r"\$\{local\.task_image\.([A-Za-z0-9_]+)\}", image) if isinstance(image, str) else None
-    return f"${{local.configured_images.{match.group(1)}}}" if match else image
-
-
-@promise("no-deprecated-arguments", "No argument, resource type or attribute the AWS provider 6.x deprecates")
-def no_deprecated_arguments(config: Config):
-    for block in config.resources():
-        for argument in c.DEPRECATED_ARGUMENTS.get(block.type, ()):
-            if argument in block.body:
-                yield block.address, f"uses the deprecated argument {argument!r}"
-        if block.type in c.DEPRECATED_RESOURCES:
-            yield block.address, f"is deprecated: use {c.DEPRECATED_RESOURCES[block.type]}"
+@promise("no-deprecated-references", "No reference to an attribute the AWS provider 6.x deprecates (deprecated "
+                                     "arguments and resource types are the gate's CKV_TFS_11)")
+def no_deprecated_references(config: Config):
     for file, document in sorted(config.files.items()):
         text = " ".join(strings(document))
         for pattern, replacement in c.DEPRECATED_REFERENCES.items():

@@ -17,17 +17,15 @@ def _port_mappings(config: Config, container: dict) -> list[dict]:
     return [m for m in objects(config, container.get("portMappings")) if "containerPort" in m]
 
 
-@promise("listener-port", f"The ALB listener answers on var.listener_port (default {c.LISTENER_PORT}) over HTTP, "
-                          "or HTTPS with var.ssl_policy only when var.certificate_arn (default null) is set")
+@promise("listener-port", "The ALB listener answers on var.listener_port over HTTP, or HTTPS with "
+                          "var.ssl_policy only when var.certificate_arn (default null) is set (the port it "
+                          f"resolves to, {c.LISTENER_PORT}, is the gate's CKV_TFS_1)")
 @about(c.LISTENER)
 def listener_port(config: Config, listener: Block):
     if reference(listener.get("port")) != "var.listener_port":
         yield listener.address, f"port is {listener.get('port')!r}, not var.listener_port"
-    variable = config.variables().get("listener_port")
-    if variable is None:
+    if "listener_port" not in config.variables():
         yield "variable.listener_port", "is missing"
-    elif variable.get("default") != c.LISTENER_PORT:
-        yield "variable.listener_port", f"default is {variable.get('default')!r}, expected {c.LISTENER_PORT}"
     yield from _listener_protocol(config, listener)
     if reference(listener.get("load_balancer_arn")) != "aws_lb.tfserving.arn":
         yield listener.address, "load_balancer_arn is not aws_lb.tfserving.arn"
@@ -71,20 +69,16 @@ def listener_forward(config: Config, listener: Block):
         yield listener.address, "uses a forward {} block (moto and the contract expect target_group_arn)"
 
 
-@promise("target-group", f"The target group sends HTTP to port {c.REST_PORT} on task IPs")
+@promise("target-group", "The target group lives in the deployment's VPC (port, protocol and target type "
+                         "are the gate's CKV_TFS_2)")
 @about(c.TARGET_GROUP)
 def target_group(config: Config, group: Block):
-    port = resolve(config, group.get("port"))
-    if port != c.REST_PORT:
-        yield group.address, f"port resolves to {port!r}, expected {c.REST_PORT}"
-    for key, expected in (("protocol", "HTTP"), ("target_type", "ip")):
-        if resolve(config, group.get(key)) != expected:
-            yield group.address, f"{key} resolves to {resolve(config, group.get(key))!r}, expected {expected!r}"
     if not mentions(group.get("vpc_id"), "aws_vpc.main"):
         yield group.address, "vpc_id is not aws_vpc.main"
 
 
-@promise("health-check", f"The health check asks for {c.HEALTH_CHECK_PATH} on the traffic port and wants 200")
+@promise("health-check", "The health check is enabled, on the traffic port, built from var.model_name (its "
+                         "path and matcher are the gate's CKV_TFS_3)")
 @about(c.TARGET_GROUP)
 def health_check(config: Config, group: Block):
     checks = group.nested("health_check")
@@ -92,10 +86,6 @@ def health_check(config: Config, group: Block):
         yield group.address, "has no health_check block (the default / is not served by TF Serving)"
         return
     check = checks[0]
-    if check.get("path") != c.HEALTH_CHECK_PATH:
-        yield group.address, f"health check path is {check.get('path')!r}, expected {c.HEALTH_CHECK_PATH!r}"
-    if str(check.get("matcher")) != "200":
-        yield group.address, f"health check matcher is {check.get('matcher')!r}, expected '200'"
     if check.get("enabled") is False:
         yield group.address, "health check is disabled"
     if check.get("port", "traffic-port") not in ("traffic-port", c.REST_PORT, str(c.REST_PORT)):
@@ -146,8 +136,8 @@ def service_wiring(config: Config, service: Block):
         yield where, "has no network_configuration (awsvpc tasks need one)"
     for network in networks:
         groups = network.get("security_groups")
-        if not mentions(groups, "aws_security_group.tasks") or mentions(groups, "aws_security_group.alb"):
-            yield where, f"security_groups is {groups!r}, expected [aws_security_group.tasks.id] only"
+        if not mentions(groups, "aws_security_group.tasks"):  # sharing with the ALB: CKV_TFS_8
+            yield where, f"security_groups is {groups!r}, expected [aws_security_group.tasks.id]"
     task, _ = required(config, *c.TASK_DEFINITION)
     if task:
         if task.get("network_mode") != "awsvpc":
