@@ -41,6 +41,10 @@ Each fix names the gap it closes (FIELD-NOTES §3) and has its own test
    provider retries a destroy for minutes (an interrupted apply can leave a bucket that way).
    Fix: delete markers get a dispose() that does nothing (they hold no data).
 
+9. IAM enforcement (INITIAL_NO_AUTH_ACTION_COUNT) feeds no request values but sts:ExternalId to
+   conditions and ignores every operator but StringEquals, so an s3:prefix-conditioned ListBucket
+   allows any prefix. Fix: tfsuite.emulator.moto_iam_conditions (its own module and canary).
+
 apply() is idempotent: calling it twice patches once.
 """
 
@@ -59,6 +63,8 @@ from moto.ecs.responses import EC2ContainerServiceResponse
 from moto.iam.access_control import IAMPolicy, PermissionResult
 from moto.s3.models import FakeBucket, FakeDeleteMarker
 from moto.s3.responses import S3Response
+
+from tfsuite.emulator import moto_iam_conditions
 
 _APPLIED_MARK = "_tfsuite_compat_applied"
 
@@ -261,4 +267,5 @@ def apply() -> None:
     _patch_group_rule_descriptions()
     _patch_same_account_references()
     _patch_delete_marker_dispose()
+    moto_iam_conditions.apply()
     setattr(ApplicationAutoScalingResponse, _APPLIED_MARK, True)
