@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import time
 
+import numpy as np
 import pytest
 import requests
 
@@ -99,7 +100,7 @@ def test_model_uploaded_target_healthy_and_article_request_answered(world, live,
     scenario(time_to_healthy_seconds=round(live.healthy_after, 1),
              time_to_first_prediction_seconds=round(live.healthy_after + seconds, 1),
              probability=outputs[0][0], health_checks=live.alb.target.checks)
-    assert outputs == pytest.approx(expected_probability(), abs=1e-6)
+    np.testing.assert_allclose(outputs, expected_probability(), atol=1e-6)
     assert served_versions(live.listener_url, world.deployed.model_name) == {"1": "AVAILABLE"}
 
 

@@ -140,7 +140,7 @@ def mount_prelude(spec: ContainerSpec, volumes: dict[str, Path], keep: list[Path
     lines = ["set -e"]
     hidden_tmp = None
     for mount in sorted(spec.mount_points, key=lambda m: m.container_path.count("/")):
-        source, target = volumes[mount.volume], mount.container_path
+        source, target = str(volumes[mount.volume]), mount.container_path
         kept = [p for p in keep if str(p).startswith(target.rstrip("/") + "/")]
         if kept:  # the harness's own files live under the path: bind them back in
             hidden_tmp = f"{source}/.host"

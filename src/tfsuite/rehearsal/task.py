@@ -107,7 +107,10 @@ class LocalTask:
         for spec in self.specs:
             for name, condition in spec.depends_on:
                 self._wait_for_dependency(spec.name, self.runs[name], condition)
-            self._launch(self.runs[spec.name])
+            with self._lock:
+                if self._stopping.is_set():  # an essential container already ended the task
+                    return
+                self._launch(self.runs[spec.name])
 
     def _wait_for_dependency(self, waiting: str, dependency: ContainerRun, condition: str) -> None:
         def unmet() -> bool:

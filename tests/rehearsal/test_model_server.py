@@ -1,0 +1,160 @@
+"""The TF Serving-compatible model server (tfsuite.rehearsal.model_server), run as a process the
+way the rehearsal runs it, on copies of the repository's SavedModel."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import requests
+
+from tfsuite.paths import MODEL_DIR, REPO_ROOT
+from tfsuite.rehearsal.checks import expected_outputs, wait_until
+from tfsuite.rehearsal.model_server import FlagError, parse_flags
+from tfsuite.serving import contract
+from tfsuite.serving.client import TFServingClient
+
+MODEL = "empty_model"
+SAVED_MODEL = MODEL_DIR / MODEL / contract.MODEL_VERSION
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def start_server(tmp_path):
+    """start_server(*extra flags) -> (REST base URL, base path, process); stopped after the test."""
+    processes = []
+
+    def start(*extra: str):
+        base = tmp_path / "models" / MODEL
+        base.mkdir(parents=True, exist_ok=True)
+        port = free_port()
+        flags = [f"--rest_api_port={port}", f"--model_name={MODEL}", f"--model_base_path={base}",
+                 "--file_system_poll_wait_seconds=1", *extra]
+        env = {**os.environ, "PYTHONPATH": str(REPO_ROOT / "src"), "TFSUITE_TASK_ADDRESS": "127.0.0.1"}
+        process = subprocess.Popen([sys.executable, "-m", "tfsuite.rehearsal.model_server", *flags], env=env,
+                                   stdout=subprocess.DEVNULL, stderr=open(tmp_path / "server.log", "ab"))
+        processes.append(process)
+        return f"http://127.0.0.1:{port}", base, process
+
+    yield start
+    for process in processes:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def status(url: str) -> dict:
+    try:
+        answer = requests.get(f"{url}/v1/models/{MODEL}", timeout=5)
+    except requests.ConnectionError:
+        return {}
+    return {s["version"]: s["state"] for s in answer.json().get("model_version_status", [])}
+
+
+@pytest.mark.parametrize(("flags", "message"), [
+    (["--model_base_path=/m", "--rest_api_port=8501", "--file_system_poll_wait_secs=2"], "Unknown command line flag"),
+    (["--model_base_path=/m", "--rest_api_port=8501", "--file_system_poll_wait_seconds=soon"], "Illegal value"),
+    (["--rest_api_port=8501"], "--model_base_path is required"),
+    (["--model_base_path=/m"], "--rest_api_port must be a port"),
+    (["--model_base_path=/m", "--rest_api_port=8501", "--model_config_file=/c"], "does not implement"),
+    (["--model_base_path=/m", "--rest_api_port=8501", "extra"], "unknown argument"),
+])
+def test_bad_flags_are_refused_with_the_reason(flags, message):
+    with pytest.raises(FlagError, match=message):
+        parse_flags(flags)
+
+
+def test_a_bad_flag_exits_1_with_a_message_not_a_trace():
+    result = subprocess.run([sys.executable, "-m", "tfsuite.rehearsal.model_server", "--rest_api_port=1",
+                             "--model_base_path=/m", "--poll=1"], capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "PYTHONPATH": str(REPO_ROOT / "src")})
+    assert result.returncode == 1
+    assert "Unknown command line flag 'poll'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_rest_port_opens_only_after_the_first_version_loads(start_server):
+    url, base, process = start_server()
+    with pytest.raises(requests.ConnectionError):
+        requests.get(f"{url}/v1/models/{MODEL}", timeout=5)
+
+    shutil.copytree(SAVED_MODEL, base / "1")
+
+    assert wait_until(lambda: status(url), 60, "version 1 served") == {"1": "AVAILABLE"}
+    assert process.poll() is None
+
+
+def test_predictions_come_from_the_saved_model(start_server):
+    url, base, _ = start_server()
+    shutil.copytree(SAVED_MODEL, base / "1")
+    wait_until(lambda: status(url), 60, "version 1 served")
+    examples = [[[0.3], [0.2]], [[-4.0], [3.0]]]
+    client = TFServingClient(url, MODEL)
+
+    columnar = client.predict(inputs=examples)
+    rows = client.predict(instances=examples)
+
+    np.testing.assert_allclose(columnar, expected_outputs(json.dumps(examples)), atol=1e-6)
+    assert rows == columnar
+    assert client.signature() == contract.expected_signature()
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ({"inputs": [[0.3, 0.2]]}, 400),
+    ({"instances": [[[0.3], [0.2]]], "inputs": [[[0.3], [0.2]]]}, 400),
+    ({"signature_name": "nope", "inputs": [[[0.3], [0.2]]]}, 400),
+    ({}, 400),
+])
+def test_bad_requests_get_400_with_an_error(start_server, body, expected):
+    url, base, _ = start_server()
+    shutil.copytree(SAVED_MODEL, base / "1")
+    wait_until(lambda: status(url), 60, "version 1 served")
+
+    answer = requests.post(f"{url}/v1/models/{MODEL}:predict", json=body, timeout=10)
+
+    assert answer.status_code == expected
+    assert "error" in answer.json()
+
+
+def test_unknown_model_is_404(start_server):
+    url, base, _ = start_server()
+    shutil.copytree(SAVED_MODEL, base / "1")
+    wait_until(lambda: status(url), 60, "version 1 served")
+
+    assert requests.get(f"{url}/v1/models/other/metadata", timeout=5).status_code == 404
+
+
+def test_newest_version_replaces_the_old_and_a_deleted_one_is_unloaded(start_server):
+    url, base, _ = start_server()
+    shutil.copytree(SAVED_MODEL, base / "1")
+    wait_until(lambda: status(url) == {"1": "AVAILABLE"}, 60, "version 1 served")
+
+    shutil.copytree(SAVED_MODEL, base / "2")
+    wait_until(lambda: status(url) == {"2": "AVAILABLE"}, 30, "version 2 served alone")
+    shutil.rmtree(base / "2")
+
+    assert wait_until(lambda: status(url) == {"1": "AVAILABLE"}, 30, "back to version 1")
+
+
+def test_a_version_that_fails_to_load_is_given_up_after_the_retries(start_server):
+    url, base, _ = start_server("--max_num_load_retries=1", "--load_retry_interval_micros=100000")
+    shutil.copytree(SAVED_MODEL, base / "1")
+    wait_until(lambda: status(url) == {"1": "AVAILABLE"}, 60, "version 1 served")
+    (base / "2").mkdir()
+    shutil.copy(SAVED_MODEL / "saved_model.pb", base / "2")  # no variables: an upload still in progress
+
+    states = wait_until(lambda: (lambda s: s if s.get("2") == "END" else None)(status(url)), 30, "version 2 given up")
+
+    assert states["1"] == "AVAILABLE"
+    answer = requests.get(f"{url}/v1/models/{MODEL}/metadata", timeout=5).json()
+    assert answer["model_spec"]["version"] == "1"
