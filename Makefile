@@ -9,7 +9,7 @@ VENV := .venv
 CACHE_DIR := $(or $(TFSUITE_CACHE_DIR),$(XDG_CACHE_HOME:%=%/tfsuite),$(HOME)/.cache/tfsuite)
 TOX := $(VENV)/bin/tox --workdir $(CACHE_DIR)/tox
 RUN := PYTHONPATH=$(CURDIR)/src $(VENV)/bin/python
-LAYERS := lint unit integration localstack model serving e2e
+LAYERS := lint unit integration localstack model serving rehearsal e2e
 REQUIRE ?=
 
 .PHONY: help bootstrap gate test layers janitor clean $(LAYERS)
@@ -26,8 +26,8 @@ $(VENV)/.stamp: constraints.txt requirements/bootstrap.txt
 bootstrap: $(VENV)/.stamp ## create .venv (tox) and the toolchain: CLI, AWS provider (mirror), checkov
 	@$(RUN) -m tfsuite.toolchain bootstrap
 
-gate: bootstrap ## pre-merge gate: static layer + policy, then the emulator lifecycle on embedded moto
-	@$(RUN) -m tfsuite.layers --tox "$(TOX)" --require gate gate
+gate: bootstrap ## pre-merge gate: static layer + policy, the emulator lifecycle on embedded moto, the rehearsal
+	@$(RUN) -m tfsuite.layers --tox "$(TOX)" --require gate,rehearsal gate rehearsal
 
 test: bootstrap ## every layer, then a table of passed/skipped/failed per layer with skip reasons
 	@TFSUITE_UNIT_MARKEXPR="slow or not slow" $(RUN) -m tfsuite.layers --tox "$(TOX)" --require "$(REQUIRE)" $(LAYERS)
