@@ -146,3 +146,37 @@ def served_versions(listener_url: str, model_name: str) -> dict[str, str]:
     if answer.status_code != 200:
         return {}
     return {s["version"]: s["state"] for s in answer.json().get("model_version_status", [])}
+
+
+def serve_check(world, timeout: float) -> str | None:
+    """The check every deployment must pass: version 1 uploaded by the protocol, the task started,
+    the target healthy within `timeout`, the article's request answered on the listener with what
+    TensorFlow computes from the SavedModel. None when it passed, else what went wrong."""
+    import json
+
+    import numpy as np
+
+    from tfsuite.rehearsal.run import Rehearsal
+
+    deployed = world.deployed
+    s3 = world.client("s3")
+    delete_prefix(s3, deployed.bucket, f"{deployed.model_name}/")
+    upload_version(s3, deployed.bucket, deployed.model_name, 1)
+    run = Rehearsal.start(deployed, world.endpoint, world.task_credentials)
+    try:
+        try:
+            wait_until(lambda: run.alb.target.state == "healthy" or run.task.stopped, timeout, "healthy target")
+        except RehearsalFailed:
+            return f"target {run.alb.target.state} after {timeout:g}s\n{run.logs()}"
+        if run.task.stopped:
+            return f"task stopped: {run.task.stopped_reason}\n{run.logs()}"
+        try:
+            _, outputs = predict_on_listener(run.listener_url, deployed.model_name)
+        except RehearsalFailed as err:
+            return str(err)
+        expected = expected_outputs(json.dumps(contract.article_request()["inputs"]))
+        if not np.allclose(outputs, expected, atol=1e-6):
+            return f"the article's request answered {outputs}, the SavedModel computes {expected}"
+        return None
+    finally:
+        run.stop()

@@ -5,9 +5,11 @@ not a test double: it loads the real SavedModel with TensorFlow and computes eve
     python -m tfsuite.rehearsal.model_server --port=8500 --rest_api_port=8501 \\
         --model_name=empty_model --model_base_path=/models/empty_model --file_system_poll_wait_seconds=2
 
-Flags are TF Serving's (`--name=value`); the ones it implements are in FLAGS. A flag TF Serving has
-but this server does not implement (model_config_file, batching, ...) is refused, as is an unknown
-one: exit status 1 with the reason, like a container that fails to start.
+Flags are TF Serving's (`--name=value`); the ones it implements are in FLAGS. As TF Serving's main():
+a bad value for a known flag or a missing --model_base_path prints the reason and exits 255 (its
+`return -1`); an unknown argument is reported ("unknown argument: ...") and the server starts anyway.
+A flag TF Serving has but this server does not implement (model_config_file, batching, ...) is
+refused (exit 1), naming it.
 
 What it does as TF Serving does: polls the base path every --file_system_poll_wait_seconds, serves
 the newest numeric version, unloads deleted ones, retries failed loads --max_num_load_retries times,
@@ -55,6 +57,10 @@ class FlagError(ValueError):
     pass
 
 
+class NotImplementedFlag(FlagError):
+    pass
+
+
 @dataclass(frozen=True)
 class ServerOptions:
     values: dict
@@ -68,14 +74,14 @@ class ServerOptions:
 
 def parse_flags(argv: list[str]) -> ServerOptions:
     values = {name: default for name, (_, default) in FLAGS.items()}
+    values["unknown"] = []
     for arg in argv:
-        if not arg.startswith("--"):
-            raise FlagError(f"unknown argument: {arg}")
         name, has_value, raw = arg[2:].partition("=")
         if name in NOT_IMPLEMENTED:
-            raise FlagError(f"--{name} is a TF Serving flag the rehearsal's model server does not implement")
-        if name not in FLAGS:
-            raise FlagError(f"Unknown command line flag '{name}'")
+            raise NotImplementedFlag(f"--{name} is a TF Serving flag the rehearsal's model server does not implement")
+        if not arg.startswith("--") or name not in FLAGS:
+            values["unknown"].append(arg)
+            continue
         kind = FLAGS[name][0]
         if kind is bool:
             if has_value and raw not in ("true", "false", "1", "0"):
@@ -131,9 +137,14 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(asctime)s %(levelname).1s tensorflow_model_server] %(message)s")
     try:
         options = parse_flags(sys.argv[1:] if argv is None else argv)
-    except FlagError as err:
+    except NotImplementedFlag as err:
         print(f"tensorflow_model_server: {err}", file=sys.stderr)
         return 1
+    except FlagError as err:
+        print(f"tensorflow_model_server: {err}", file=sys.stderr)
+        return 255
+    for arg in options.unknown:
+        print(f"unknown argument: {arg}", file=sys.stderr)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
