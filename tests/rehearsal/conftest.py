@@ -24,10 +24,6 @@ from tfsuite.toolchain import ToolchainMissing, load_toolchain  # noqa: E402
 REPORT: dict = {"scenarios": {}, "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "docker: needs a Docker engine (the real images)")
-
-
 def pytest_sessionfinish(session: pytest.Session) -> None:
     if REPORT["scenarios"] or "world" in REPORT:
         path = reports_dir() / "rehearsal.json"
@@ -88,8 +84,21 @@ def scenario(request):
     REPORT["scenarios"][request.node.name] = data
 
 
+@pytest.fixture(scope="session", params=["local", pytest.param("docker", marks=pytest.mark.docker)])
+def engine(request) -> str:
+    """How the task's containers run: "local" (this machine's processes; always) and "docker" (the
+    real images, where a Docker engine answers)."""
+    if request.param == "docker":
+        from tfsuite.rehearsal.docker_task import docker_available
+
+        reason = docker_available()
+        if reason:
+            pytest.skip(f"{reason} (the real tensorflow/serving and aws-cli images need one)")
+    return request.param
+
+
 @pytest.fixture
-def start_rehearsal(world):
+def start_rehearsal(world, engine):
     """start_rehearsal() -> a running Rehearsal on an emptied model prefix; stopped after the test."""
     runs = []
 
@@ -97,7 +106,7 @@ def start_rehearsal(world):
         world.enforce()
         if clear:
             delete_prefix(world.client("s3"), world.deployed.bucket, f"{world.deployed.model_name}/")
-        run = Rehearsal.start(world.deployed, world.endpoint, world.task_credentials, **options)
+        run = Rehearsal.start(world.deployed, world.endpoint, world.task_credentials, engine=engine, **options)
         runs.append(run)
         REPORT["substitutions"] = substitutions(run.mode, world.deployed, run.alb.address, run.task_address)
         REPORT["volume_mode"] = run.mode

@@ -55,13 +55,13 @@ def expected_probability() -> list:
 
 
 @pytest.fixture(scope="module")
-def live(world):
+def live(world, engine):
     """A task serving version 1, shared by the scenarios that change versions from there."""
     world.enforce()
     s3 = world.client("s3")
     delete_prefix(s3, world.deployed.bucket, f"{world.deployed.model_name}/")
     upload_version(s3, world.deployed.bucket, world.deployed.model_name, 1)
-    run = Rehearsal.start(world.deployed, world.endpoint, world.task_credentials)
+    run = Rehearsal.start(world.deployed, world.endpoint, world.task_credentials, engine=engine)
     started = time.monotonic()
     try:
         if not run.alb.target.wait_for("healthy", healthy_window(world)):

@@ -41,6 +41,13 @@ def volume_mode() -> str:
 
 
 def substitutions(mode: str, deployed: DeployedTask, alb_address: str, task_address: str) -> list[str]:
+    if mode == "docker":
+        return [f"images: the real {', '.join(sorted({c.image for c in deployed.containers}))} under Docker",
+                "volumes: each task volume is a per-run folder bind-mounted at its containerPath",
+                "endpoint: AWS_ENDPOINT_URL points every container's AWS calls at the emulator",
+                "credentials: the task role's STS AssumeRole keys in AWS_ACCESS_KEY_ID/SECRET/SESSION_TOKEN",
+                f"network: the task's containers share the host's network; {deployed.load_balancer_dns} "
+                f"resolves to the ALB stand-in at {alb_address}"]
     volumes = ("private mount namespace per container (unshare -m): each task volume is a per-run "
                "directory bind-mounted at its containerPath; readonlyRootFilesystem remounts / read-only"
                if mode == "namespace" else
@@ -83,8 +90,10 @@ class Rehearsal:
 
     @classmethod
     def start(cls, deployed: DeployedTask, endpoint: str, credentials: Credentials,
-              workdir: Path | None = None, start_alb: bool = True) -> Rehearsal:
-        mode = volume_mode()
+              workdir: Path | None = None, start_alb: bool = True, engine: str = "local") -> Rehearsal:
+        if engine not in ("local", "docker"):
+            raise ValueError(f"engine must be 'local' or 'docker', not {engine!r}")
+        mode = volume_mode() if engine == "local" else "docker"
         # outside /tmp: the scratch volume is mounted over /tmp in the containers
         workdir = Path(workdir or cache_dir() / "rehearsal" / uuid.uuid4().hex[:10])
         workdir.mkdir(parents=True, exist_ok=True)
@@ -92,7 +101,7 @@ class Rehearsal:
         for path in volumes.values():
             path.mkdir(parents=True, exist_ok=True)
         programs = write_image_programs(workdir / "image-programs")
-        task_address = _free_address([deployed.target_port, 8500])
+        task_address = _free_address([deployed.target_port, 8500]) if engine == "local" else "127.0.0.1"
         home = workdir / "home"
         home.mkdir(exist_ok=True)
 
@@ -108,7 +117,12 @@ class Rehearsal:
             }
 
         keep = [Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()]
-        task = LocalTask(list(deployed.containers), volumes, environment_for, workdir, mode=mode, keep_paths=keep)
+        if engine == "docker":
+            from tfsuite.rehearsal.docker_task import DockerTask
+
+            task = DockerTask(list(deployed.containers), volumes, environment_for, workdir)
+        else:
+            task = LocalTask(list(deployed.containers), volumes, environment_for, workdir, mode=mode, keep_paths=keep)
         task.start()
         alb_address = _free_address([deployed.listener_port])
         target = TargetHealth(deployed.health_check, task_address, deployed.target_port)

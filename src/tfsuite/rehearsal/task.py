@@ -85,8 +85,8 @@ class LocalTask:
                  environment_for: Callable[[ContainerSpec], dict[str, str]], workdir: Path,
                  mode: str = "namespace", keep_paths: list[Path] | None = None,
                  dependency_timeout: float = 120.0) -> None:
-        if mode not in ("namespace", "substitution"):
-            raise ValueError(f"mode must be 'namespace' or 'substitution', not {mode!r}")
+        if mode not in ("namespace", "substitution", "docker"):
+            raise ValueError(f"mode must be 'namespace', 'substitution' or 'docker', not {mode!r}")
         self.specs = start_order(specs)
         for spec in self.specs:
             missing = [m.volume for m in spec.mount_points if m.volume not in volumes]
@@ -132,20 +132,23 @@ class LocalTask:
                                        f"{self.dependency_timeout:g}s") from None
         self.events.append((time.monotonic(), f"{dependency.spec.name} reached {condition} for {waiting}"))
 
-    def _launch(self, run: ContainerRun) -> None:
-        spec = run.spec
+    def command(self, spec: ContainerSpec) -> tuple[list[str], dict[str, str]]:
+        """argv and environment of the process that runs the container (DockerTask: `docker run`)."""
         argv = spec.argv()
         env = self.environment_for(spec)
         if self.mode == "namespace":
             prelude = mount_prelude(spec, self.volumes, self.keep_paths)
-            argv = ["unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
-                    prelude + 'exec "$@"', spec.name, *argv]
-        else:
-            argv = substitute_paths(argv, self.volumes, spec)
-            env = dict(zip(env, substitute_paths(list(env.values()), self.volumes, spec), strict=True))
+            return ["unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
+                    prelude + 'exec "$@"', spec.name, *argv], env
+        argv = substitute_paths(argv, self.volumes, spec)
+        return argv, dict(zip(env, substitute_paths(list(env.values()), self.volumes, spec), strict=True))
+
+    def _launch(self, run: ContainerRun) -> None:
+        spec = run.spec
+        argv, env = self.command(spec)
         run.log_path = self.workdir / f"{spec.name}.log"
         with run.log_path.open("a") as log_file:
-            log_file.write(f"--- start #{run.starts + 1} of {spec.name}: {argv[-len(spec.argv()):]!r}\n")
+            log_file.write(f"--- start #{run.starts + 1} of {spec.name}: {' '.join(spec.argv())[:160]!r}\n")
             log_file.flush()
             run.process = subprocess.Popen(argv, env=env, stdout=log_file, stderr=subprocess.STDOUT,
                                            stdin=subprocess.DEVNULL, start_new_session=True, cwd="/")
@@ -177,7 +180,10 @@ class LocalTask:
         run = self.runs[name]
         if not run.running:
             raise RuntimeError(f"container {name} is not running")
-        os.killpg(run.process.pid, sig)
+        self.signal(run, sig)
+
+    def signal(self, run: ContainerRun, sig: int) -> None:
+        _signal(run, sig)
 
     def stop(self) -> None:
         """Stop the task as ECS does: SIGTERM to every container, SIGKILL after its stopTimeout."""
@@ -185,14 +191,14 @@ class LocalTask:
         with self._lock:
             for run in self.runs.values():
                 if run.running:
-                    _signal(run, signal.SIGTERM)
+                    self.signal(run, signal.SIGTERM)
             for run in self.runs.values():
                 if run.process is None:
                     continue
                 try:
                     run.process.wait(timeout=run.spec.stop_timeout)
                 except subprocess.TimeoutExpired:
-                    _signal(run, signal.SIGKILL)
+                    self.signal(run, signal.SIGKILL)
                     run.process.wait(timeout=10)
                 if len(run.exits) < run.starts:
                     run.exits.append(run.process.returncode)
