@@ -31,7 +31,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from moto.iam import access_control
-from moto.iam.access_control import IAMPolicy, IAMRequestBase, IAMPolicyStatement, PermissionResult
+from moto.iam.access_control import IAMPolicy, IAMPolicyStatement, IAMRequestBase, PermissionResult
 
 _ORIGINALS = {
     "check_action_permitted": IAMRequestBase.check_action_permitted,

@@ -167,7 +167,7 @@ class AlbStandIn:
 
     def forward(self, method: str, path: str, headers: dict, body: bytes) -> tuple[int, dict, bytes]:
         if self.target.state != "healthy":
-            return 503, {"Content-Type": "text/html"}, b"<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>"
+            return 503, {"Content-Type": "text/html"}, b"<html><body><h1>503 Service Temporarily Unavailable</h1>"
         connection = http.client.HTTPConnection(self.target.address, self.target.traffic_port,
                                                 timeout=self.idle_timeout)
         try:

@@ -114,7 +114,8 @@ class Traffic:
         with requests.Session() as session:
             while not self._stop.is_set():
                 try:
-                    self.statuses.append(session.post(self.url, json=contract.article_request(), timeout=10).status_code)
+                    answer = session.post(self.url, json=contract.article_request(), timeout=10)
+                    self.statuses.append(answer.status_code)
                 except requests.RequestException:
                     self.statuses.append(0)
 
