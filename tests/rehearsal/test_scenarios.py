@@ -223,3 +223,26 @@ def test_s3_access_denied_sync_reports_retries_and_target_stays_red(world, start
     assert "AccessDenied" in run.task.runs[sidecar].logs()
     assert stayed_red and answer.status_code == 503
     assert run.served_versions_on_disk() == []
+
+
+def test_the_deployed_task_role_reads_its_prefix_and_cannot_write(world, scenario):
+    """The task role as deployed (its policies evaluated by moto with the condition-key patch)."""
+    from botocore.exceptions import ClientError
+
+    world.enforce()
+    deployed = world.deployed
+    s3 = world.task_credentials.client("s3", world.endpoint, deployed.region)
+
+    def denied(call) -> bool:
+        try:
+            call()
+        except ClientError as err:
+            return err.response["Error"]["Code"] == "AccessDenied"
+        return False
+
+    listed = s3.list_objects_v2(Bucket=deployed.bucket, Prefix=f"{deployed.model_name}/")
+    write = denied(lambda: s3.put_object(Bucket=deployed.bucket, Key=f"{deployed.model_name}/9/x", Body=b"x"))
+    other = denied(lambda: s3.list_objects_v2(Bucket=deployed.bucket, Prefix="other/"))
+    scenario(write_denied=write, other_prefix_denied=other)
+    assert listed["ResponseMetadata"]["HTTPStatusCode"] == 200
+    assert write and other
