@@ -43,8 +43,12 @@ def outcomes(toolchain, emulator, world, tmp_path_factory):
         return World.apply(toolchain, emulator, source=source, lead="b", enforce=False)
 
     with world.enforcement_paused(), ThreadPoolExecutor(max_workers=2) as pool:
-        worlds = dict(zip([c.name for c in CASES], pool.map(apply, CASES), strict=True))
+        futures = {case.name: pool.submit(apply, case) for case in CASES}
+    worlds = {name: f.result() for name, f in futures.items() if f.exception() is None}
     try:
+        failed = {name: f.exception() for name, f in futures.items() if f.exception() is not None}
+        if failed:
+            raise RuntimeError(f"apply of broken copies failed: {failed}")
         world.enforce()
         everything = {"intact": world, **worlds}
         with ThreadPoolExecutor(max_workers=len(everything)) as pool:

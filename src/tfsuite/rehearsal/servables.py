@@ -124,8 +124,9 @@ class VersionManager:
             previous = self.served
             self.served = loaded
             state.state, state.error = AVAILABLE, ""
+            for older in [v for v in self.states if v < version]:  # no longer aspired to
+                del self.states[older]
             if previous is not None and previous.version != version:
-                self.states.pop(previous.version, None)
                 log.info("Unloading servable version {name: %s version: %s}", self.name, previous.version)
         log.info("Successfully loaded servable version {name: %s version: %s}", self.name, version)
         self.first_load.set()
