@@ -128,7 +128,7 @@ def test_second_version_served_after_one_poll_without_a_failed_request(world, li
         uploaded = time.monotonic()
         upload_version(s3, deployed.bucket, deployed.model_name, version)
         wait_until(lambda: served_versions(live.listener_url, deployed.model_name) == {str(version): "AVAILABLE"},
-                   version_window(world), f"version {version} served alone")
+                   version_window(world), f"version {version} served alone", details=live.logs)
         took = time.monotonic() - uploaded
         wait_until(lambda: len(traffic.statuses) > 0, 10, "a request answered after the switch")
     scenario(version=version, seconds_to_serve=round(took, 1), requests=len(traffic.statuses),
@@ -157,7 +157,7 @@ def test_incomplete_upload_is_never_loaded(world, live, scenario):
     finally:  # leave a complete version behind for the next scenarios
         upload_version(s3, deployed.bucket, deployed.model_name, version)
     wait_until(lambda: served_versions(live.listener_url, deployed.model_name) == {str(version): "AVAILABLE"},
-               version_window(world), f"version {version} served once complete")
+               version_window(world), f"version {version} served once complete", details=live.logs)
 
 
 def test_deleted_version_is_unloaded(world, live, scenario):
@@ -165,13 +165,16 @@ def test_deleted_version_is_unloaded(world, live, scenario):
     newest = next_version(world)
     upload_version(s3, deployed.bucket, deployed.model_name, newest)
     wait_until(lambda: served_versions(live.listener_url, deployed.model_name) == {str(newest): "AVAILABLE"},
-               version_window(world), f"version {newest} served")
+               version_window(world), f"version {newest} served", details=live.logs)
     deleted = time.monotonic()
 
     delete_prefix(s3, deployed.bucket, f"{deployed.model_name}/{newest}/")
 
-    states = wait_until(lambda: (lambda s: s if s and str(newest) not in s else None)(
-        served_versions(live.listener_url, deployed.model_name)), version_window(world), f"version {newest} unloaded")
+    def unloaded() -> dict | None:
+        states = served_versions(live.listener_url, deployed.model_name)
+        return states if states and str(newest) not in states else None
+
+    states = wait_until(unloaded, version_window(world), f"version {newest} unloaded", details=live.logs)
     scenario(version=newest, seconds_to_unload=round(time.monotonic() - deleted, 1), now_served=states)
     assert str(newest) not in live.served_versions_on_disk()
     assert list(states.values()) == ["AVAILABLE"]
@@ -192,7 +195,7 @@ def test_sidecar_killed_is_restarted_while_serving_continues(world, live, scenar
         version = next_version(world)
         upload_version(world.client("s3"), deployed.bucket, deployed.model_name, version)
         wait_until(lambda: served_versions(live.listener_url, deployed.model_name) == {str(version): "AVAILABLE"},
-                   version_window(world), f"version {version} synced by the restarted {sidecar.name}")
+                   version_window(world), f"version {version} synced after the restart", details=live.logs)
     scenario(restart_seconds=round(restarted, 1), restart_attempt_period=sidecar.restart_attempt_period,
              requests=len(traffic.statuses), failed_requests=len(traffic.failures), exits=run.exits)
     assert not live.task.stopped

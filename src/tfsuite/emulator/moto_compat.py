@@ -44,6 +44,9 @@ Each fix names the gap it closes (FIELD-NOTES §3) and has its own test
 9. IAM enforcement (INITIAL_NO_AUTH_ACTION_COUNT) feeds no request values but sts:ExternalId to
    conditions and ignores every operator but StringEquals, so an s3:prefix-conditioned ListBucket
    allows any prefix. Fix: tfsuite.emulator.moto_iam_conditions (its own module and canary).
+10. Delimited S3 listings of a versioned bucket keep listing a prefix whose objects were deleted
+   (delete markers), so a deleted model version never leaves the sync sidecar's listing.
+   Fix: tfsuite.emulator.moto_s3_listing (its own module and canary).
 
 apply() is idempotent: calling it twice patches once.
 """
@@ -64,7 +67,7 @@ from moto.iam.access_control import IAMPolicy, PermissionResult
 from moto.s3.models import FakeBucket, FakeDeleteMarker
 from moto.s3.responses import S3Response
 
-from tfsuite.emulator import moto_iam_conditions
+from tfsuite.emulator import moto_iam_conditions, moto_s3_listing
 
 _APPLIED_MARK = "_tfsuite_compat_applied"
 
@@ -268,4 +271,5 @@ def apply() -> None:
     _patch_same_account_references()
     _patch_delete_marker_dispose()
     moto_iam_conditions.apply()
+    moto_s3_listing.apply()
     setattr(ApplicationAutoScalingResponse, _APPLIED_MARK, True)

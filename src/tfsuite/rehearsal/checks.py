@@ -77,13 +77,15 @@ def expected_outputs(inputs_json: str, model_dir: str = str(MODEL_DIR / "empty_m
     return values.numpy().tolist()
 
 
-def wait_until(predicate, timeout: float, what: str, interval: float = 0.25):
-    """Wait until predicate() returns something truthy (returned); RehearsalFailed after timeout."""
+def wait_until(predicate, timeout: float, what: str, interval: float = 0.25, details=None):
+    """Wait until predicate() returns something truthy (returned); RehearsalFailed after timeout,
+    with details() (e.g. the containers' logs) in the message."""
     try:
         return Retrying(stop=stop_after_delay(timeout), wait=wait_fixed(interval),
                         retry=retry_if_result(lambda value: not value))(predicate)
     except RetryError:
-        raise RehearsalFailed(f"{what}: not within {timeout:g}s") from None
+        extra = f"\n{details()}" if details else ""
+        raise RehearsalFailed(f"{what}: not within {timeout:g}s{extra}") from None
 
 
 def stays_false(predicate, seconds: float, interval: float = 0.25) -> bool:
