@@ -43,6 +43,7 @@ class DockerTask(LocalTask):
         options.pop("keep_paths", None)
         super().__init__(specs, volumes, environment_for, workdir, mode="docker", **options)
         self.run_id = uuid.uuid4().hex[:8]
+        self._names: dict[str, str] = {}  # container -> the docker name of its current start
         engine = connect()
         try:
             for spec in self.specs:
@@ -51,9 +52,11 @@ class DockerTask(LocalTask):
             engine.close()
 
     def container_name(self, spec: ContainerSpec) -> str:
-        return f"tfsuite-rehearsal-{self.run_id}-{spec.name}"
+        return self._names[spec.name]
 
     def command(self, spec: ContainerSpec) -> tuple[list[str], dict[str, str]]:
+        # a fresh name per start: a restarted container must not wait for `--rm` of the last one
+        self._names[spec.name] = f"tfsuite-rehearsal-{self.run_id}-{spec.name}-{uuid.uuid4().hex[:4]}"
         env = self.environment_for(spec)
         passed = {**spec.environment, **{k: env[k] for k in PASSED if k in env}}
         argv = ["docker", "run", "--rm", "--name", self.container_name(spec), "--network", "host",
