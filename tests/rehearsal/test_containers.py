@@ -61,3 +61,19 @@ def test_the_prelude_binds_volumes_and_keeps_harness_paths_under_an_overmounted_
     assert "mount --bind /tmp/.host/venv /tmp/venv" in prelude
     assert "/opt/py" not in prelude
     assert prelude.rstrip().endswith("mount -o remount,bind,ro /")
+
+
+def test_docker_runs_each_container_of_the_task_with_its_own_image_and_settings(tmp_path):
+    from tfsuite.rehearsal.docker_task import DockerTask
+
+    spec = ContainerSpec.from_definition({**DEFINITION, "entryPoint": ["/bin/sh", "-c"], "command": ["exec x"]})
+    task = DockerTask([spec], {"models": tmp_path}, lambda s: {"AWS_ENDPOINT_URL": "http://127.0.0.1:1",
+                                                               "HOME": "/h"}, tmp_path)
+
+    argv, _ = task.command(spec)
+
+    assert argv[:2] == ["docker", "run"] and "--read-only" in argv
+    assert argv[argv.index("-v") + 1] == f"{tmp_path}:/models:ro"
+    assert "MODEL_NAME=m" in argv and "AWS_ENDPOINT_URL=http://127.0.0.1:1" in argv and "HOME=/h" not in argv
+    assert argv[argv.index("--entrypoint") + 1] == "/bin/sh"
+    assert argv[-3:] == ["tensorflow/serving:2.18.0", "-c", "exec x"]

@@ -44,12 +44,15 @@ class DockerTask(LocalTask):
         super().__init__(specs, volumes, environment_for, workdir, mode="docker", **options)
         self.run_id = uuid.uuid4().hex[:8]
         self._names: dict[str, str] = {}  # container -> the docker name of its current start
-        engine = connect()
+
+    def start(self) -> None:
+        engine = connect()  # DockerUnavailable("no Docker engine: ...") when none answers
         try:
             for spec in self.specs:
                 ensure_image(engine, spec.image)
         finally:
             engine.close()
+        super().start()
 
     def container_name(self, spec: ContainerSpec) -> str:
         return self._names[spec.name]
