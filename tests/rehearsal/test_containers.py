@@ -66,7 +66,8 @@ def test_the_prelude_binds_volumes_and_keeps_harness_paths_under_an_overmounted_
 def test_docker_runs_each_container_of_the_task_with_its_own_image_and_settings(tmp_path):
     from tfsuite.rehearsal.docker_task import DockerTask
 
-    spec = ContainerSpec.from_definition({**DEFINITION, "entryPoint": ["/bin/sh", "-c"], "command": ["exec x"]})
+    spec = ContainerSpec.from_definition({**DEFINITION, "entryPoint": ["/bin/sh", "-c"], "command": ["exec x"],
+                                          "dependsOn": []})
     task = DockerTask([spec], {"models": tmp_path}, lambda s: {"AWS_ENDPOINT_URL": "http://127.0.0.1:1",
                                                                "HOME": "/h"}, tmp_path)
 
