@@ -108,3 +108,22 @@ def test_canary_moto_alone_denies_listing_another_prefix(enforced):
 ])
 def test_condition_operators(operator, key, wanted, context, holds):
     assert condition_holds(operator, key, wanted, context) is holds
+
+
+@pytest.mark.parametrize(("statement", "allowed"), [
+    ({"Principal": {"Service": "ecs-tasks.amazonaws.com"},
+      "Condition": {"StringEquals": {"aws:SourceAccount": "123456789012"},
+                    "ArnLike": {"aws:SourceArn": "arn:aws:ecs:eu-west-1:123456789012:*"}}}, True),
+    ({"Principal": {"Service": "ec2.amazonaws.com"}}, False),
+    ({"Principal": {"Service": "ecs-tasks.amazonaws.com"},
+      "Condition": {"StringEquals": {"aws:SourceAccount": "999999999999"}}}, False),
+])
+def test_the_trust_policy_must_let_ecs_tasks_of_this_account_assume_the_role(emulator, statement, allowed):
+    identities.set_enforcement(emulator.endpoint, False)
+    iam, name = emulator.client("iam"), f"trust-{uuid.uuid4().hex[:8]}"
+    document = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", **statement}]}
+    arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(document))["Role"]["Arn"]
+
+    problems = identities.trust_allows_ecs_tasks(iam, arn, "123456789012", "eu-west-1")
+
+    assert (problems == []) is allowed
