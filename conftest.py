@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tfsuite.pytest_plugin"]
+pytest_plugins = ["tfsuite.pytest_plugin", "pytester"]
 
 UNIT_DIR = Path(__file__).parent / "tests" / "unit"
 

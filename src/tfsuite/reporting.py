@@ -21,10 +21,11 @@ def summary_path(layer: str) -> Path:
     return reports_dir() / f"summary-{layer}.json"
 
 
-def write_summary(layer: str, *, counts: dict, skips: list, seconds: float, exitstatus: int) -> Path:
+def write_summary(layer: str, *, counts: dict, skips: list, seconds: float, exitstatus: int,
+                  xfails: list | None = None) -> Path:
     path = summary_path(layer)
     data = {"layer": layer, "counts": counts, "skips": skips, "seconds": round(seconds, 1),
-            "exitstatus": exitstatus}
+            "exitstatus": exitstatus, "xfails": xfails or []}
     path.write_text(json.dumps(data, indent=2) + "\n")
     return path
 
@@ -58,7 +59,7 @@ def verdict(summary: dict | None, required: bool) -> str:
 
 
 def render(layers: list[str], required: set[str]) -> tuple[str, bool]:
-    rows, notes, ok = [], [], True
+    rows, notes, expected, ok = [], [], [], True
     for layer in layers:
         summary = read_summary(layer)
         state = verdict(summary, layer in required)
@@ -70,12 +71,16 @@ def render(layers: list[str], required: set[str]) -> tuple[str, bool]:
                      f"{summary['seconds']:.1f}s" if summary else "-", state))
         for skip in (summary or {}).get("skips", []):
             notes.append(f"  {layer}: SKIPPED {skip['test']}\n      reason: {skip['reason']}")
+        for xfail in (summary or {}).get("xfails", []):
+            expected.append(f"  {layer}: XFAIL {xfail['test']}\n      reason: {xfail['reason']}")
     header = ("layer", "passed", "skipped", "failed", "time", "verdict")
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     line = lambda r: "  ".join(c.ljust(w) for c, w in zip(r, widths))  # noqa: E731
     out = [line(header), line(tuple("-" * w for w in widths)), *map(line, rows)]
     if notes:
         out += ["", "Skipped tests and their reasons:", *notes]
+    if expected:
+        out += ["", "Expected failures (xfail: known defects, tracked) and their reasons:", *expected]
     return "\n".join(out), ok
 
 

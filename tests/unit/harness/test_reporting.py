@@ -53,3 +53,27 @@ def test_missing_required_layer_fails_and_the_table_lists_skip_reasons(capsys):
 def test_unknown_layer_names_are_refused():
     with pytest.raises(SystemExit, match="unknown layer"):
         layers.parse_layers(["unit", "integation"])
+
+
+def test_an_expected_failure_is_listed_with_its_reason_and_is_not_a_skip(pytester, monkeypatch, capsys):
+    """A strict xfail (a scenario waiting for a product fix) ran: it must not turn a required layer
+    into "SKIPPED (required here)" (the plugin counted it as a skip with its traceback before)."""
+    monkeypatch.setenv("TFSUITE_LAYER", "rehearsal")
+    pytester.makepyfile("""
+        import pytest
+
+        def test_ok():
+            pass
+
+        @pytest.mark.xfail(strict=True, reason="issue 13: known defect")
+        def test_known_defect():
+            assert False
+    """)
+    pytester.runpytest("-p", "tfsuite.pytest_plugin")
+
+    summary = reporting.read_summary("rehearsal")
+    assert summary["counts"]["passed"] == 1 and summary["counts"]["skipped"] == 0
+    assert summary["xfails"] == [{"test": "test_an_expected_failure_is_listed_with_its_reason_and_is_not_a_skip.py"
+                                          "::test_known_defect", "reason": "issue 13: known defect"}]
+    assert reporting.main(["rehearsal", "--require", "rehearsal"]) == 0
+    assert "XFAIL" in capsys.readouterr().out
