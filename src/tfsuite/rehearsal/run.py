@@ -108,7 +108,9 @@ class Rehearsal:
         def environment_for(spec: ContainerSpec) -> dict[str, str]:
             return {
                 "PATH": f"{programs}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-                "HOME": str(home), "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+                # the images' HOME (/root; read-only under readonlyRootFilesystem, as on Fargate)
+                "HOME": "/root" if mode == "namespace" else str(home),
+                "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
                 "AWS_EC2_METADATA_DISABLED": "true", "PYTHONDONTWRITEBYTECODE": "1", "TF_CPP_MIN_LOG_LEVEL": "2",
                 ADDRESS_ENV: task_address,
                 **spec.environment,
