@@ -9,7 +9,7 @@ VENV := .venv
 CACHE_DIR := $(or $(TFSUITE_CACHE_DIR),$(XDG_CACHE_HOME:%=%/tfsuite),$(HOME)/.cache/tfsuite)
 TOX := $(VENV)/bin/tox --workdir $(CACHE_DIR)/tox
 RUN := PYTHONPATH=$(CURDIR)/src $(VENV)/bin/python
-LAYERS := lint unit integration localstack model serving rehearsal e2e
+LAYERS := lint harness unit integration localstack model serving rehearsal e2e
 REQUIRE ?=
 
 .PHONY: help bootstrap gate test layers janitor clean $(LAYERS)
@@ -32,11 +32,11 @@ gate: bootstrap ## pre-merge gate: static layer + policy, the emulator lifecycle
 test: bootstrap ## every layer, then a table of passed/skipped/failed per layer with skip reasons
 	@TFSUITE_UNIT_MARKEXPR="slow or not slow" $(RUN) -m tfsuite.layers --tox "$(TOX)" --require "$(REQUIRE)" $(LAYERS)
 
-$(LAYERS): bootstrap ## run one layer: make unit, make integration, ...
+$(LAYERS): bootstrap ## run one layer: make harness, make unit, make integration, ...
 	@$(RUN) -m tfsuite.layers --tox "$(TOX)" $@
 
 janitor: $(VENV)/.stamp ## find and destroy suite-tagged AWS resources older than HOURS (DRY_RUN=1 to list only)
-	@$(TOX) exec -e e2e -- python -m tfsuite.aws.janitor --older-than-hours $(or $(HOURS),6) \
+	@$(TOX) exec -e e2e -- python -m tfsuite.janitor --older-than-hours $(or $(HOURS),6) \
 	  $(if $(filter 1,$(DRY_RUN)),--dry-run,)
 
 clean: ## remove .venv, reports and per-checkout state (caches outside the checkout are kept)

@@ -1,4 +1,5 @@
-"""Root conftest: the layer-summary plugin, and the `gate` marker on every static test.
+"""Root conftest: the layer-summary plugin, shared fixtures, and the `gate` marker on every static
+and harness test.
 
 Fixtures live in the harness (src/tfsuite) and in each layer's conftest; tests stay thin.
 """
@@ -7,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tfsuite.pytest_plugin", "pytester"]
+pytest_plugins = ["tfsuite.pytest_plugin", "tfsuite.testing.fixtures", "pytester"]
 
-UNIT_DIR = Path(__file__).parent / "tests" / "unit"
+GATE_DIRS = (Path(__file__).parent / "tests" / "unit", Path(__file__).parent / "tests" / "harness")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    # The pre-merge gate (`make gate`, tox -e gate) runs the whole static layer.
+    # The pre-merge gate (`make gate`, tox -e gate) runs the whole static layer and the harness tests.
     for item in items:
-        if UNIT_DIR in Path(str(item.path)).parents:
+        if any(folder in Path(str(item.path)).parents for folder in GATE_DIRS):
             item.add_marker(pytest.mark.gate)

@@ -25,6 +25,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
+from tfsuite.copies import copy_folder  # noqa: E402
 from tfsuite.emulator.session import open_emulator  # noqa: E402
 from tfsuite.paths import TERRAFORM_DIR  # noqa: E402
 from tfsuite.runner import Deployment, Inventory, Workspace, unique_name_prefix  # noqa: E402
@@ -54,7 +55,7 @@ def bare_lifecycle(toolchain, emulator, inventory: Inventory) -> float:
     parent = Path(tempfile.mkdtemp(prefix="tfsuite-bare-"))
     tfdir = parent / "terraform"
     try:
-        shutil.copytree(TERRAFORM_DIR, tfdir, ignore=shutil.ignore_patterns(".terraform*", "*.tfstate*"))
+        copy_folder(TERRAFORM_DIR, tfdir, overrides=False)
         write_override(tfdir, emulator)
         variables = {**inventory.resolved_vars(), "name_prefix": unique_name_prefix(lead="c")}
         (tfdir / "bench.tfvars.json").write_text(json.dumps(variables))

@@ -6,7 +6,16 @@ locals {
   model_bucket_name = "${var.name_prefix}-models-${local.account_id}-${data.aws_region.current.region}"
   model_s3_prefix   = "s3://${aws_s3_bucket.models.id}/${var.model_name}/"
 
-  model_files = var.model_local_path == null ? toset([]) : fileset(var.model_local_path, "**")
+  # Upload protocol: version N of the model is complete once the object <model_name>/N/_COMPLETE
+  # exists, and uploaders write it last. The sync sidecar publishes only complete versions.
+  model_complete_marker = "_COMPLETE"
+
+  # Every file of the local SavedModel folder except markers (Terraform writes its own), and the
+  # numeric version folders they belong to.
+  model_files = var.model_local_path == null ? toset([]) : toset([
+    for file in fileset(var.model_local_path, "**") : file if basename(file) != local.model_complete_marker
+  ])
+  model_versions = toset([for file in local.model_files : split("/", file)[0] if can(regex("^[0-9]+/", file))])
 }
 
 resource "aws_s3_bucket" "models" {
@@ -112,4 +121,22 @@ resource "aws_s3_object" "model_files" {
     aws_s3_bucket_server_side_encryption_configuration.models,
     aws_s3_bucket_versioning.models,
   ]
+}
+
+# The marker of each uploaded version, written after every file of the model: its content lists
+# the version's files with their MD5 sums (`md5sum -c` format), so it changes, and the sidecar
+# publishes the version again, whenever a file of the version changes.
+resource "aws_s3_object" "model_complete" {
+  for_each = local.model_versions
+
+  bucket       = aws_s3_bucket.models.id
+  key          = "${var.model_name}/${each.value}/${local.model_complete_marker}"
+  content_type = "text/plain"
+  content = join("", [
+    for file in sort(tolist(local.model_files)) :
+    "${filemd5("${var.model_local_path}/${file}")}  ${trimprefix(file, "${each.value}/")}\n"
+    if startswith(file, "${each.value}/")
+  ])
+
+  depends_on = [aws_s3_object.model_files]
 }

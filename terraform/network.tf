@@ -4,6 +4,7 @@
 
 locals {
   tfserving_rest_port = 8501
+  tfserving_grpc_port = 8500
 
   private_tasks = var.task_subnet_type == "private"
   nat_gateway   = local.private_tasks && var.nat_gateway_enabled

@@ -127,6 +127,11 @@ resource "aws_iam_role" "execution" {
   name        = "${var.name_prefix}-execution"
   description = "ECS task execution role for ${var.name_prefix} TF Serving: pull images, write logs"
 
+  # Destroy removes policies this configuration does not track (an apply interrupted between
+  # PutRolePolicy and the state write, or a policy added by hand): AWS refuses DeleteRole while any
+  # remain, and the role would leak.
+  force_detach_policies = true
+
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
@@ -175,8 +180,9 @@ resource "aws_iam_role_policy" "execution" {
 }
 
 resource "aws_iam_role" "task" {
-  name        = "${var.name_prefix}-task"
-  description = "ECS task role for ${var.name_prefix} TF Serving: read the model prefix of the model bucket"
+  name                  = "${var.name_prefix}-task"
+  description           = "ECS task role for ${var.name_prefix} TF Serving: read the model prefix of the model bucket"
+  force_detach_policies = true # see the execution role
 
   # Only ECS tasks of this account and region may assume it (confused deputy protection).
   assume_role_policy = jsonencode({
@@ -198,6 +204,19 @@ resource "aws_iam_role" "task" {
   }
 }
 
+# What the model readers ask S3 for, and nothing more:
+# - sync mode, the sidecar: ListObjectsV2 with prefix "<model_name>/" (the version listing) and
+#   "<model_name>/<N>/" (`aws s3 sync` of one version), GetObject on the files.
+# - native_s3 mode, TF Serving's S3 file system (S3FileSystem::Stat/GetChildren): HeadObject on
+#   the key "<model_name>" (no slash; it does not exist) and on "<model_name>/<N>", ListObjects
+#   with prefix "<model_name>/" and "<model_name>/<N>/", GetObject on the files. S3 answers a
+#   HeadObject of a missing key with 404 only to callers who may list that key (ListBucket with
+#   s3:prefix = the key), else with 403, which TF turns into "AWS Credentials have not been set
+#   properly" and gives up: so "<model_name>" itself is readable and listable in that mode.
+locals {
+  model_read_prefixes = local.sync_mode ? ["${var.model_name}/*"] : [var.model_name, "${var.model_name}/*"]
+}
+
 resource "aws_iam_role_policy" "task_model_read" {
   name = "${var.name_prefix}-model-read"
   role = aws_iam_role.task.id
@@ -212,7 +231,7 @@ resource "aws_iam_role_policy" "task_model_read" {
         Resource = aws_s3_bucket.models.arn
         Condition = {
           StringLike = {
-            "s3:prefix" = ["${var.model_name}/", "${var.model_name}/*"]
+            "s3:prefix" = local.model_read_prefixes
           }
         }
       },
@@ -220,7 +239,7 @@ resource "aws_iam_role_policy" "task_model_read" {
         Sid      = "ReadModelObjects"
         Effect   = "Allow"
         Action   = ["s3:GetObject"]
-        Resource = "${aws_s3_bucket.models.arn}/${var.model_name}/*"
+        Resource = [for prefix in local.model_read_prefixes : "${aws_s3_bucket.models.arn}/${prefix}"]
       },
     ]
   })
@@ -229,8 +248,9 @@ resource "aws_iam_role_policy" "task_model_read" {
 resource "aws_iam_role" "flow_logs" {
   count = var.vpc_flow_logs_enabled ? 1 : 0
 
-  name        = "${var.name_prefix}-flow-logs"
-  description = "VPC flow logs of ${var.name_prefix}: deliver to their CloudWatch log group"
+  name                  = "${var.name_prefix}-flow-logs"
+  description           = "VPC flow logs of ${var.name_prefix}: deliver to their CloudWatch log group"
+  force_detach_policies = true # see the execution role
 
   assume_role_policy = jsonencode({
     Version = "2012-10-17"

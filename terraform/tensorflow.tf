@@ -39,8 +39,29 @@ locals {
     }
   }
 
-  # The image's entrypoint runs tensorflow_model_server with
-  # --model_base_path=$MODEL_BASE_PATH/$MODEL_NAME and appends the command as extra flags.
+  model_base_path = local.sync_mode ? local.models_dir : "s3://${aws_s3_bucket.models.id}"
+
+  # The image's entrypoint is a bash script that starts tensorflow_model_server without `exec`,
+  # so SIGTERM never reaches the server and every stop waits for SIGKILL. The server runs as the
+  # container's main process instead, with the flags that script would pass (gRPC 8500, REST
+  # 8501, --model_name=$MODEL_NAME, --model_base_path=$MODEL_BASE_PATH/$MODEL_NAME); the two
+  # variables stay set for tools that read them.
+  tfserving_flags = [
+    "--port=${local.tfserving_grpc_port}",
+    "--rest_api_port=${local.tfserving_rest_port}",
+    "--model_name=${var.model_name}",
+    "--model_base_path=${local.model_base_path}/${var.model_name}",
+    "--file_system_poll_wait_seconds=${local.tfserving_poll_seconds}",
+  ]
+  # Prometheus metrics need a monitoring config file: a shell writes it to the scratch /tmp and
+  # then replaces itself with the server (exec), so SIGTERM still reaches the server.
+  prometheus_metrics_path = "/monitoring/prometheus/metrics"
+  monitoring_config_file  = "/tmp/monitoring.config"
+  tfserving_monitored_start = join(" ", [
+    "printf 'prometheus_config { enable: true, path: \"%s\" }\\n' '${local.prometheus_metrics_path}' >${local.monitoring_config_file}",
+    "&& exec tensorflow_model_server ${join(" ", local.tfserving_flags)} --monitoring_config_file=${local.monitoring_config_file}",
+  ])
+
   tfserving_container = {
     name                   = "tfserving"
     image                  = var.tfserving_image
@@ -51,13 +72,14 @@ locals {
       hostPort      = local.tfserving_rest_port
       protocol      = "tcp"
     }]
-    command = ["--file_system_poll_wait_seconds=${local.tfserving_poll_seconds}"]
+    entryPoint = var.prometheus_metrics_enabled ? ["/bin/sh", "-c"] : ["tensorflow_model_server"]
+    command    = var.prometheus_metrics_enabled ? [local.tfserving_monitored_start] : local.tfserving_flags
     environment = local.sync_mode ? [
-      { name = "MODEL_BASE_PATH", value = local.models_dir },
+      { name = "MODEL_BASE_PATH", value = local.model_base_path },
       { name = "MODEL_NAME", value = var.model_name },
       ] : [
       { name = "AWS_REGION", value = data.aws_region.current.region },
-      { name = "MODEL_BASE_PATH", value = "s3://${aws_s3_bucket.models.id}" },
+      { name = "MODEL_BASE_PATH", value = local.model_base_path },
       { name = "MODEL_NAME", value = var.model_name },
       { name = "S3_ENDPOINT", value = "s3.${data.aws_region.current.region}.${data.aws_partition.current.dns_suffix}" },
       { name = "S3_USE_HTTPS", value = "1" },
@@ -81,11 +103,14 @@ locals {
       bucket           = aws_s3_bucket.models.id
       model_name       = var.model_name
       models_dir       = local.models_dir
+      marker           = local.model_complete_marker
       interval_seconds = var.model_poll_interval_seconds
       retry_seconds    = min(15, var.model_poll_interval_seconds)
     })]
     environment = [
       { name = "AWS_DEFAULT_REGION", value = data.aws_region.current.region },
+      # The root file system is read-only: the CLI keeps its cache and config under a writable HOME.
+      { name = "HOME", value = "/tmp" },
     ]
     mountPoints = [
       { sourceVolume = "models", containerPath = local.models_dir, readOnly = false },
@@ -206,8 +231,12 @@ resource "aws_ecs_service" "tfserving" {
 
   # The target group must be attached to the ALB, and the execution role allowed to write logs,
   # before the first task starts. In private mode the NAT route or the endpoints must exist too.
+  # A model uploaded from model_local_path is complete (every file, then its _COMPLETE marker)
+  # before the first task looks for it.
   depends_on = [
     aws_lb_listener.tfserving,
+    aws_s3_object.model_files,
+    aws_s3_object.model_complete,
     aws_iam_role_policy.execution,
     aws_iam_role_policy.task_model_read,
     aws_route.private_nat,

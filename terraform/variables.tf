@@ -6,7 +6,7 @@
 # --- Naming and placement -------------------------------------------------------------------
 
 variable "name_prefix" {
-  description = "Prefix for every resource name (3-20 characters: lowercase letters, digits and hyphens, starting with a letter). Also written to the tfsuite:name-prefix tag."
+  description = "Prefix for every resource name (3-20 characters: lowercase letters, digits and hyphens, starting with a letter; not a prefix AWS reserves for load balancers, security groups or S3 buckets)."
   type        = string
   nullable    = false
 
@@ -17,9 +17,19 @@ variable "name_prefix" {
 
   validation {
     # Names derived from the prefix would be refused by AWS: load balancers may not start with
-    # "internal-", security groups with "sg-", S3 buckets with "xn--".
-    condition     = !startswith(var.name_prefix, "internal-") && !startswith(var.name_prefix, "sg-") && !startswith(var.name_prefix, "xn--")
-    error_message = "The name_prefix must not start with \"internal-\" (reserved by Elastic Load Balancing), \"sg-\" (reserved for security group IDs) or \"xn--\" (reserved by S3)."
+    # "internal-", security groups with "sg-".
+    condition     = !startswith(var.name_prefix, "internal-") && !startswith(var.name_prefix, "sg-")
+    error_message = "The name_prefix must not start with \"internal-\" (reserved by Elastic Load Balancing) or \"sg-\" (reserved for security group IDs)."
+  }
+
+  validation {
+    # The model bucket is <name_prefix>-models-<account>-<region>: S3 reserves these bucket name
+    # prefixes. Its reserved suffixes (-s3alias, --ol-s3, --x-s3, --table-s3, .mrap) cannot occur,
+    # since the name ends with the region; its length is at most 20 + 8 + 12 + 1 + 15 = 56 < 63 characters for every region code.
+    # The other names stay within their limits too: "<prefix>-alb" and "<prefix>-tg" (load
+    # balancer and target group, 32), "<prefix>-execution" and "<prefix>-flow-logs" (IAM roles, 64).
+    condition     = !startswith(var.name_prefix, "xn--") && !startswith(var.name_prefix, "sthree-") && !startswith(var.name_prefix, "amzn-s3-demo-")
+    error_message = "The name_prefix must not start with \"xn--\", \"sthree-\" or \"amzn-s3-demo-\": S3 reserves these prefixes for bucket names, and the model bucket's name starts with name_prefix."
   }
 }
 
@@ -36,7 +46,7 @@ variable "aws_region" {
 }
 
 variable "tags" {
-  description = "Extra tags applied to every resource through the provider's default_tags (Project, ManagedBy and tfsuite:name-prefix are always set)."
+  description = "Extra tags applied to every resource through the provider's default_tags (Project and ManagedBy are always set)."
   type        = map(string)
   default     = {}
   nullable    = false
@@ -255,14 +265,26 @@ variable "model_poll_interval_seconds" {
   }
 }
 
+variable "prometheus_metrics_enabled" {
+  description = "Serve TF Serving's Prometheus metrics at /monitoring/prometheus/metrics on the REST port 8501 (TF Serving's --monitoring_config_file), reachable through the load balancer from allowed_cidr_blocks like the predict API. Off by default, as in the article."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
 variable "model_local_path" {
-  description = "Optional path to a local SavedModel folder (containing numeric version folders such as 1/saved_model.pb). Every file under it is uploaded to s3://<bucket>/<model_name>/ as one S3 object. Relative paths are resolved from the directory Terraform runs in. Null uploads nothing."
+  description = "Optional path to a local SavedModel folder holding numeric version folders (such as 1/saved_model.pb). Every file under it is uploaded to s3://<bucket>/<model_name>/ as one S3 object, then each version's <N>/_COMPLETE marker; the ECS service is created after the upload. A relative path is resolved from the directory Terraform runs in (terraform/ with -chdir=terraform; the examples use \"../model/empty_model\"). Null uploads nothing."
   type        = string
   default     = null
 
   validation {
     condition     = var.model_local_path == null ? true : length(fileset(var.model_local_path, "**")) > 0
     error_message = "The model_local_path must be a folder that contains files (for example \"../model/empty_model\", holding 1/saved_model.pb), or null."
+  }
+
+  validation {
+    condition     = var.model_local_path == null ? true : length([for file in fileset(var.model_local_path, "**") : file if can(regex("^[0-9]+/", file))]) > 0
+    error_message = "The model_local_path must hold numeric version folders (1/saved_model.pb, 2/..., as TF Serving expects), not the SavedModel files themselves."
   }
 }
 

@@ -16,9 +16,8 @@ provider "aws" {
 
   default_tags {
     tags = merge(var.tags, {
-      "Project"             = "tfserving"
-      "ManagedBy"           = "terraform"
-      "tfsuite:name-prefix" = var.name_prefix
+      "Project"   = "tfserving"
+      "ManagedBy" = "terraform"
     })
   }
 }

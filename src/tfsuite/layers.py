@@ -16,7 +16,8 @@ import time
 
 from tfsuite import reporting
 
-KNOWN_LAYERS = ("lint", "unit", "integration", "localstack", "model", "serving", "rehearsal", "e2e", "gate")
+KNOWN_LAYERS = ("lint", "harness", "unit", "integration", "localstack", "model", "serving", "rehearsal", "e2e",
+                "gate")
 
 
 def parse_layers(values: list[str]) -> list[str]:

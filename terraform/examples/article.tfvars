@@ -24,8 +24,9 @@ task_cpu      = 1024
 task_memory   = 2048
 desired_count = 1
 
-# Upload the repository's SavedModel with the deployment (path relative to terraform/):
-# model_local_path = "../model/empty_model"
+# The repository's SavedModel, uploaded with the deployment (every file, then 1/_COMPLETE) before
+# the service starts. Relative to the directory Terraform runs in: terraform/ with -chdir.
+model_local_path = "../model/empty_model"
 
 tags = {
   Environment = "article"

@@ -1,6 +1,6 @@
-"""Fixtures of the e2e layer. The work is done by tfsuite.aws; these fixtures only give it a shape.
+"""Fixtures of the e2e layer. The work is done by tfsuite.e2e; these fixtures only give it a shape.
 
-- `emulator`, `emulator_target`: moto embedded in this process (the rehearsal and janitor tests).
+- `emulator`, `emulator_target` (tfsuite.testing.fixtures): moto embedded in this process.
 - `toolchain`: the bootstrap's CLI and provider mirror; a missing toolchain FAILS the tests.
 - `real_aws`: skips with "RUN_AWS_E2E not set" unless opted in; once opted in, bad settings,
   dead credentials and a foreign account FAIL at once, with the reason. Dead credentials (or a
@@ -16,11 +16,10 @@ import pytest
 
 from tfsuite.aws.clients import AwsTarget
 from tfsuite.aws.credentials import CallerIdentity, CredentialsProblem, caller_identity
-from tfsuite.aws.e2e import E2EFailed, E2EPlan, run_e2e
 from tfsuite.aws.guards import AccountGuardRefused, check_account
 from tfsuite.aws.settings import SKIP_REASON, E2ESettings, SettingsError, opted_in, region_from_env
 from tfsuite.aws.tagging import RunIdentity
-from tfsuite.emulator.moto_server import EmbeddedMoto
+from tfsuite.e2e.flow import E2EFailed, E2EPlan, run_e2e
 from tfsuite.toolchain import ToolchainMissing, load_toolchain
 
 
@@ -39,17 +38,6 @@ def pytest_runtestloop(session: pytest.Session) -> None:
         pytest.exit(str(err), returncode=pytest.ExitCode.TESTS_FAILED)
     except CredentialsProblem as err:
         pytest.exit(f"RUN_AWS_E2E=1 but {err}", returncode=pytest.ExitCode.TESTS_FAILED)
-
-
-@pytest.fixture(scope="session")
-def emulator():
-    with EmbeddedMoto() as started:
-        yield started
-
-
-@pytest.fixture(scope="session")
-def emulator_target(emulator) -> AwsTarget:
-    return AwsTarget(emulator.region, endpoint_url=emulator.endpoint)
 
 
 @pytest.fixture(scope="session")
@@ -90,83 +78,9 @@ def aws_e2e_report(real_aws, toolchain) -> dict:
         pytest.fail(str(err), pytrace=False)
 
 
-@dataclass(frozen=True)
-class FakeSts:
-    url: str
-    code: str
-
-
-@pytest.fixture
-def rejecting_sts(request):
-    """An HTTP endpoint that answers every STS call as AWS does for rejected credentials (403)."""
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    code = request.param
-    body = (f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code>"
-            "<Message>The security token included in the request is invalid</Message></Error>"
-            "<RequestId>e2e-test</RequestId></ErrorResponse>").encode()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 - http.server's naming
-            self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            self.send_response(403)
-            self.send_header("Content-Type", "text/xml")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield FakeSts(f"http://127.0.0.1:{server.server_address[1]}", code)
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture
-def unused_tcp_port_url() -> str:
-    """A loopback URL nothing listens on (the port is bound, then released)."""
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
-
-
-@pytest.fixture
-def plan_document():
-    """Build a minimal plan JSON: plan_document(("aws_vpc", {...}), ("aws_subnet", {...}, "delete"), ...)."""
-    def build(*resources) -> dict:
-        changes = []
-        for index, (resource_type, after, *rest) in enumerate(resources):
-            action = rest[0] if rest else "create"
-            unknown = rest[1] if len(rest) > 1 else {}
-            changes.append({"address": f"{resource_type}.r{index}", "mode": "managed", "type": resource_type,
-                            "name": f"r{index}", "change": {"actions": [action], "after": after,
-                                                            "after_unknown": unknown}})
-        return {"format_version": "1.2", "resource_changes": changes}
-    return build
-
-
-@pytest.fixture
-def leaked_run(emulator_target):
-    """Build a suite-tagged stack with boto3, as a run that died mid-way leaves it:
-    leaked_run(run=None, tags=None) -> SampleStack."""
-    from tfsuite.aws.sample_stack import build_sample_stack
-
-    def build(run: RunIdentity | None = None, tags: dict | None = None):
-        return build_sample_stack(emulator_target, run or RunIdentity.new(), tags=tags)
-    return build
-
-
 @pytest.fixture
 def e2e_subprocess(emulator, tmp_path):
-    """Start `python -m tfsuite.aws.e2e` against the emulator in its own process group:
+    """Start `python -m tfsuite.e2e` against the emulator in its own process group:
     e2e_subprocess(run_id) -> RunningFlow. Whatever still runs at teardown is killed."""
     import os
     import subprocess
@@ -180,7 +94,7 @@ def e2e_subprocess(emulator, tmp_path):
         report, log = tmp_path / f"{run_id}.json", tmp_path / f"{run_id}.log"
         with log.open("w") as out:
             process = subprocess.Popen(
-                [sys.executable, "-m", "tfsuite.aws.e2e", "--emulator-endpoint", emulator.endpoint,
+                [sys.executable, "-m", "tfsuite.e2e", "--emulator-endpoint", emulator.endpoint,
                  "--region", emulator.region, "--run-id", run_id, "--report", str(report)],
                 env={**os.environ, "PYTHONPATH": str(REPO_ROOT / "src")}, stdout=out,
                 stderr=subprocess.STDOUT, start_new_session=True)
@@ -218,8 +132,27 @@ class RunningFlow:
         import tempfile
         from pathlib import Path
 
-        for leftover in Path(tempfile.gettempdir()).glob(f"tfsuite-{self.run_id}-*"):
+        from tfsuite.copies import copy_prefix
+
+        for leftover in Path(tempfile.gettempdir()).glob(copy_prefix(self.run_id) + "*"):
             shutil.rmtree(leftover, ignore_errors=True)
+
+    def evidence(self) -> str:
+        """The run's own output and report, for a failure message."""
+        report = self.report.read_text() if self.report.exists() else "(no report written)"
+        return f"--- output of run {self.run_id} (last 6000 chars) ---\n{self.output()[-6000:]}\n" \
+               f"--- report ---\n{report[-4000:]}"
+
+    def exit_code(self, timeout: float) -> int:
+        """Wait for the run to exit; on a timeout kill it and fail with its output and report."""
+        import subprocess
+
+        try:
+            return self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill_group()
+            pytest.fail(f"the e2e run had not exited {timeout:.0f}s after the signal (killed now)\n"
+                        f"{self.evidence()}", pytrace=False)
 
     def wait_until(self, condition, *, timeout: float, what: str):
         """Poll `condition()` until it returns something truthy; fail at once if the process ends first."""
@@ -242,7 +175,7 @@ class RunningFlow:
 @pytest.fixture(scope="module")
 def rehearsal(emulator, emulator_target, toolchain) -> dict:
     """The whole e2e flow on the emulator, once per module; its report (also in reports/e2e-emulator.json)."""
-    from tfsuite.aws.e2e import EMULATOR_ACCOUNT_IDS
+    from tfsuite.e2e.flow import EMULATOR_ACCOUNT_IDS
 
     settings = E2ESettings.for_emulator(",".join(EMULATOR_ACCOUNT_IDS), region=emulator.region)
     plan = E2EPlan(emulator_target, settings, RunIdentity.new(), emulator, sweep_retry_seconds=60)

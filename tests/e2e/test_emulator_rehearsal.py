@@ -3,7 +3,7 @@ guard, apply of the article profile with the model upload, outputs, destroy and 
 
 Target health, model availability, the prediction and the latency need real Fargate tasks, so
 on the emulator they are SKIPPED BY THE FLOW with the reason in its report (checked below);
-their checks run against the TF Serving stub in test_prediction_and_latency.py.
+their checks run against the TF Serving stub in tests/harness/serving/test_prediction_check.py.
 """
 
 import json
@@ -11,12 +11,12 @@ import json
 import pytest
 
 from tfsuite.aws.clients import AwsTarget
-from tfsuite.aws.deleters import Clients
-from tfsuite.aws.e2e import REAL_AWS_ONLY_STEPS, E2EFailed, E2EPlan, run_e2e
-from tfsuite.aws.inventory import discover
 from tfsuite.aws.settings import E2ESettings
 from tfsuite.aws.tagging import RunIdentity
+from tfsuite.e2e.flow import REAL_AWS_ONLY_STEPS, E2EFailed, E2EPlan, run_e2e
 from tfsuite.emulator.leftovers import leftovers
+from tfsuite.janitor.deleters import Clients
+from tfsuite.janitor.inventory import discover
 from tfsuite.paths import reports_dir
 
 

@@ -13,10 +13,11 @@ import sys
 
 import pytest
 
-from tfsuite.aws.deleters import Clients
-from tfsuite.aws.inventory import discover
 from tfsuite.aws.tagging import TAG_RUN_ID, RunIdentity
+from tfsuite.e2e.cli import plan_from_args
 from tfsuite.emulator.leftovers import leftovers
+from tfsuite.janitor.deleters import Clients
+from tfsuite.janitor.inventory import discover
 from tfsuite.paths import REPO_ROOT
 
 pytestmark = pytest.mark.usefixtures("toolchain")  # the flow subprocess runs Terraform
@@ -29,7 +30,7 @@ def vpc_of_run(emulator_target, run_id: str) -> list:
 
 def run_janitor(emulator, run_id: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "tfsuite.aws.janitor", "--endpoint-url", emulator.endpoint, "--region",
+        [sys.executable, "-m", "tfsuite.janitor", "--endpoint-url", emulator.endpoint, "--region",
          emulator.region, "--older-than-hours", "0", "--run-id", run_id, "--retry-seconds", "60"],
         capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(REPO_ROOT / "src")})
 
@@ -37,18 +38,21 @@ def run_janitor(emulator, run_id: str) -> subprocess.CompletedProcess:
 def test_sigterm_in_the_middle_of_apply_destroys_and_the_janitor_leaves_nothing(emulator, emulator_target,
                                                                                  e2e_subprocess):
     run_id = RunIdentity.new().run_id
+    bound = plan_from_args(["--emulator-endpoint", emulator.endpoint]).cleanup_bound_seconds
     flow = e2e_subprocess(run_id)
     flow.wait_until(lambda: vpc_of_run(emulator_target, run_id), timeout=150, what="VPC of the run")
     flow.process.send_signal(signal.SIGTERM)
-    assert flow.process.wait(timeout=240) == 128 + signal.SIGTERM, flow.output()[-3000:]
+    code = flow.exit_code(timeout=bound)  # fails with the run's output and report when exceeded
 
+    assert code == 128 + signal.SIGTERM, flow.evidence()
     report = json.loads(flow.report.read_text())
-    assert report["outcome"] == "interrupted by SIGTERM" and report["cleanup_problems"] == []
-    assert any(step["name"] == "apply" and step["status"] == "failed" for step in report["steps"])
+    assert report["outcome"] == "interrupted by SIGTERM", flow.evidence()
+    assert report["cleanup_problems"] == [], flow.evidence()
+    assert any(step["name"] == "apply" and step["status"] == "failed" for step in report["steps"]), flow.evidence()
     janitor = run_janitor(emulator, run_id)
     assert janitor.returncode == 0, janitor.stdout + janitor.stderr
-    assert leftovers(emulator, run_id) == {}
-    assert discover(Clients(emulator_target), run_id=run_id) == []
+    assert leftovers(emulator, run_id) == {}, flow.evidence()
+    assert discover(Clients(emulator_target), run_id=run_id) == [], flow.evidence()
 
 
 def test_a_run_killed_in_the_middle_of_apply_is_cleaned_up_by_the_janitor(emulator, emulator_target,
@@ -60,7 +64,7 @@ def test_a_run_killed_in_the_middle_of_apply_is_cleaned_up_by_the_janitor(emulat
 
     assert discover(Clients(emulator_target), run_id=run_id), "the killed run left nothing to clean up"
     janitor = run_janitor(emulator, run_id)
-    assert janitor.returncode == 0, janitor.stdout + janitor.stderr
+    assert janitor.returncode == 0, janitor.stdout + janitor.stderr + flow.evidence()
     assert "deleted       vpc " in janitor.stdout
     assert leftovers(emulator, run_id) == {}
     assert discover(Clients(emulator_target), run_id=run_id) == []

@@ -35,7 +35,7 @@ def test_without_the_opt_in_every_real_aws_test_skips_naming_it(tmp_path):
 def test_with_the_opt_in_dead_credentials_stop_the_layer_within_seconds(tmp_path, unused_tcp_port_url):
     dead = {"RUN_AWS_E2E": "1", "AWS_ENDPOINT_URL_STS": unused_tcp_port_url,
             "AWS_ACCESS_KEY_ID": "AKIAEXAMPLEDEAD", "AWS_SECRET_ACCESS_KEY": "dead"}
-    result, seconds = run_layer([str(HERE / "test_settings.py")], dead, tmp_path)
+    result, seconds = run_layer([str(HERE / "test_nightly_workflow.py")], dead, tmp_path)
     assert result.returncode == 1
     assert "RUN_AWS_E2E=1 but AWS credentials problem: cannot verify the credentials" in result.stdout
     assert "passed" not in result.stdout.strip().splitlines()[-1]

@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 
 from tfsuite.emulator import localstack
-from tfsuite.emulator.moto_server import EmbeddedMoto
 from tfsuite.emulator.session import open_emulator, open_localstack
 from tfsuite.paths import TERRAFORM_DIR, reports_dir
 from tfsuite.runner import Deployment, Inventory, Workspace, unique_name_prefix
@@ -73,16 +72,6 @@ def toolchain():
 @pytest.fixture(scope="session")
 def default_emulator():
     with open_emulator() as emulator:
-        yield emulator
-
-
-@pytest.fixture(scope="session")
-def embedded_moto(default_emulator):
-    """moto itself (for the compatibility tests), even when LOCALSTACK_ENDPOINT redirects the rest."""
-    if default_emulator.kind == "moto":
-        yield default_emulator
-        return
-    with EmbeddedMoto() as emulator:
         yield emulator
 
 

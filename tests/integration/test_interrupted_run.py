@@ -3,6 +3,7 @@ leaked resources when a run dies mid-way)."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -12,7 +13,7 @@ import pytest
 
 from tfsuite.emulator.leftovers import leftovers
 from tfsuite.paths import REPO_ROOT
-from tfsuite.runner import unique_name_prefix
+from tfsuite.runner import Workspace, unique_name_prefix
 
 # A few resources from three services: enough to leave traces, quick to apply.
 TARGETS = ["aws_s3_bucket.models", "aws_cloudwatch_log_group.tfserving", "aws_iam_role.task"]
@@ -52,3 +53,36 @@ def test_sigterm_or_sigint_after_apply_destroys_before_exit(toolchain, default_e
     assert before == dict.fromkeys(SIGNALS, {"buckets", "log groups", "iam roles and policies"})
     assert codes == {"SIGTERM": -signal.SIGTERM, "SIGINT": 130}
     assert after == dict.fromkeys(SIGNALS, set())
+
+
+ROLES = ["aws_iam_role.execution", "aws_iam_role.task"]
+
+
+@pytest.mark.timeout(400)
+def test_destroy_removes_inline_policies_the_state_does_not_know(toolchain, default_emulator):
+    """What an interrupted apply leaves deterministically: the provider's PutRolePolicy succeeded in
+    AWS but never reached the state. AWS (and moto) refuse DeleteRole while any inline policy
+    remains, so a destroy that only deletes the role retries for minutes, then leaks it."""
+    workspace = Workspace.create(toolchain, default_emulator, unique_name_prefix(lead="o"))
+    try:
+        workspace.init()
+        workspace.apply(workspace.plan(["examples/article.tfvars"], targets=ROLES, refresh=False))
+        iam = default_emulator.client("iam")
+        roles = [r["RoleName"] for r in iam.list_roles()["Roles"] if r["RoleName"].startswith(workspace.name_prefix)]
+        assert len(roles) == len(ROLES), roles
+        for role in roles:  # as an interrupted apply leaves them: in the account, not in the state
+            iam.put_role_policy(RoleName=role, PolicyName="orphaned-by-an-interrupt",
+                                PolicyDocument=json.dumps(ORPHAN_POLICY))
+        assert not [a for a in workspace.state_addresses() if "role_policy" in a]
+
+        workspace.destroy(deadline_seconds=120)  # the provider's DeleteRole retries outlast this
+
+        assert leftovers(default_emulator, workspace.name_prefix) == {}
+    finally:
+        if workspace.applied is not None and workspace.destroy_error is None:  # failed before destroy
+            workspace.destroy()
+        workspace.remove()
+
+
+ORPHAN_POLICY = {"Version": "2012-10-17",
+                 "Statement": [{"Effect": "Allow", "Action": "logs:CreateLogStream", "Resource": "*"}]}

@@ -13,12 +13,15 @@ import warnings
 import pytest
 
 from tfsuite.emulator.services import endpoint_services, service_of
+from tfsuite.modelsync import COMPLETE_MARKER
 from tfsuite.paths import REPO_ROOT
 from tfsuite.runner.inventory import check_counts, check_values
+from tfsuite.serving.deployment import MODEL_BASE_PATH
+from tfsuite.static import contract
 
 pytestmark = pytest.mark.gate
 
-TFSERVING_REST_PORT = 8501
+TFSERVING_REST_PORT = contract.REST_PORT  # TF Serving's REST port, a fact of the image
 
 
 def variables(deployment) -> dict:
@@ -111,7 +114,7 @@ def test_task_definition_containers_ports_environment_and_logs(applied, outputs)
     assert serving["essential"] is True
     assert [p["containerPort"] for p in serving["portMappings"]] == [TFSERVING_REST_PORT]
     assert {e["name"]: e["value"] for e in serving["environment"]}.items() >= {
-        "MODEL_NAME": wanted["model_name"], "MODEL_BASE_PATH": "/models"}.items()
+        "MODEL_NAME": wanted["model_name"], "MODEL_BASE_PATH": MODEL_BASE_PATH}.items()
     assert logs["logDriver"] == "awslogs"
     assert logs["options"]["awslogs-group"] == outputs["log_group_name"]
     assert logs["options"]["awslogs-region"] == wanted["aws_region"]
@@ -146,10 +149,13 @@ def test_model_bucket_is_encrypted_versioned_private_and_tls_only(applied, outpu
 
 
 @pytest.mark.services("s3")
-def test_every_model_file_is_uploaded_under_the_model_prefix(applied, outputs):
+def test_every_model_file_and_version_marker_is_uploaded_under_the_model_prefix(applied, outputs):
     local = REPO_ROOT / "model" / "empty_model"
-    expected = sorted(f"{variables(applied)['model_name']}/{p.relative_to(local).as_posix()}"
-                      for p in local.rglob("*") if p.is_file())
+    model = variables(applied)['model_name']
+    files = [p.relative_to(local).as_posix() for p in local.rglob("*") if p.is_file()]
+    versions = {f.split("/", 1)[0] for f in files}
+    # every file, and the upload protocol's marker of each version (tfsuite.modelsync)
+    expected = sorted([f"{model}/{f}" for f in files] + [f"{model}/{v}/{COMPLETE_MARKER}" for v in versions])
     listed = applied.emulator.client("s3").list_objects_v2(Bucket=outputs["model_bucket_name"])
 
     assert expected, f"no model files under {local}: run model/make_model.py"
@@ -188,8 +194,9 @@ def test_task_role_may_only_read_the_model_prefix(applied, outputs):
 
     assert sorted(statements) == ["s3:GetObject", "s3:ListBucket"]
     assert _list(statements["s3:ListBucket"]["Resource"]) == [f"arn:aws:s3:::{bucket}"]
-    assert sorted(statements["s3:ListBucket"]["Condition"]["StringLike"]["s3:prefix"]) == [
-        f"{model}/", f"{model}/*"]
+    # sync mode: the sidecar lists <model>/ and <model>/<N>/ only (test_serving_path evaluates the
+    # exact requests; native_s3 mode adds the key <model> itself)
+    assert _list(statements["s3:ListBucket"]["Condition"]["StringLike"]["s3:prefix"]) == [f"{model}/*"]
     assert _list(statements["s3:GetObject"]["Resource"]) == [f"arn:aws:s3:::{bucket}/{model}/*"]
     assert iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"] == []
 

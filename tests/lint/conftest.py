@@ -1,9 +1,9 @@
 """Lint layer fixtures: the toolchain's CLI, and a temporary copy of terraform/ for validate."""
 
-import shutil
 
 import pytest
 
+from tfsuite.copies import copy_folder
 from tfsuite.paths import TERRAFORM_DIR
 from tfsuite.toolchain import ToolchainMissing, load_toolchain
 
@@ -19,6 +19,4 @@ def toolchain():
 @pytest.fixture(scope="session")
 def terraform_copy(tmp_path_factory):
     """validate needs `init`, which writes .terraform/ and a lock file: never inside terraform/."""
-    copy = tmp_path_factory.mktemp("lint") / "terraform"
-    shutil.copytree(TERRAFORM_DIR, copy, ignore=shutil.ignore_patterns(".terraform*", "*.tfstate*"))
-    return copy
+    return copy_folder(TERRAFORM_DIR, tmp_path_factory.mktemp("lint") / "terraform", overrides=False)

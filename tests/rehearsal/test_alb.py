@@ -7,7 +7,7 @@ import pytest
 import requests
 
 from tfsuite.rehearsal.alb import AlbStandIn, HealthCheck, TargetHealth
-from tfsuite.serving.stub import TFServingStub
+from tfsuite.testing.stub import TFServingStub
 
 MODEL = "empty_model"
 

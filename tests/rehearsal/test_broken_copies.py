@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from tfsuite.paths import TERRAFORM_DIR
-from tfsuite.rehearsal.broken import load_cases, static_findings
 from tfsuite.rehearsal.checks import serve_check
 from tfsuite.rehearsal.world import World
+from tfsuite.testing.rehearsal_broken import load_cases, static_findings
 
 CASES = load_cases(Path(__file__).parent / "broken" / "cases.yaml")
 SERVE_TIMEOUT = 120  # seconds: several model servers start side by side on two cores

@@ -105,10 +105,10 @@ def test_model_uploaded_target_healthy_and_article_request_answered(world, live,
 
 
 def test_nightly_http_steps_pass_on_the_listener(world, live, scenario):
-    """Item 6: the e2e run's own HTTP steps (tfsuite.aws.prediction), on the module's predict_url
+    """Item 6: the e2e run's own HTTP steps (tfsuite.serving.prediction_check), on the module's predict_url
     output sent to the ALB stand-in. ("Target healthy" is the stand-in's health check here: the
     e2e's elbv2 waiter needs a registered Fargate task, which the emulator never runs.)"""
-    from tfsuite.aws.prediction import check_article_prediction, client_for, measure_latency
+    from tfsuite.serving.prediction_check import check_article_prediction, client_for, measure_latency
 
     client = client_for(live.via_listener(world.outputs["predict_url"]))
     states = client.wait_until_available(timeout=version_window(world))
@@ -137,7 +137,6 @@ def test_second_version_served_after_one_poll_without_a_failed_request(world, li
     assert took <= version_window(world)
 
 
-@pytest.mark.xfail(strict=True, reason=ISSUE_13_COMPLETE)
 def test_incomplete_upload_is_never_loaded(world, live, scenario):
     s3, deployed = world.client("s3"), world.deployed
     version = next_version(world)

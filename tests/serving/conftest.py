@@ -1,4 +1,5 @@
-"""Serving layer fixtures: local TF Serving stubs, a client on them, and the Docker engines."""
+"""Serving layer fixtures: the Docker engines (fake and real) and the deployed image.
+The stub fixtures (start_stub, stub, client, closed_port) come from tfsuite.testing.fixtures."""
 
 from __future__ import annotations
 
@@ -8,47 +9,8 @@ import pytest
 
 from tfsuite.paths import MODEL_DIR
 from tfsuite.serving import deployment
-from tfsuite.serving.client import TFServingClient
 from tfsuite.serving.container import DockerUnavailable, connect, ensure_image
-from tfsuite.serving.fake_docker import FakeDockerClient
-from tfsuite.serving.stub import TFServingStub
-
-MODEL_NAME = "empty_model"
-
-
-@pytest.fixture
-def start_stub():
-    """start_stub(**TFServingStub options) -> a running stub, stopped after the test."""
-    stubs = []
-
-    def start(**options) -> TFServingStub:
-        stub = TFServingStub(**options).start()
-        stubs.append(stub)
-        return stub
-
-    yield start
-    for stub in stubs:
-        stub.stop()
-
-
-@pytest.fixture
-def stub(start_stub) -> TFServingStub:
-    return start_stub(model_name=MODEL_NAME)
-
-
-@pytest.fixture
-def client(stub):
-    with TFServingClient(stub.base_url, MODEL_NAME, timeout=2) as client:
-        yield client
-
-
-@pytest.fixture
-def closed_port(start_stub) -> int:
-    """A port on 127.0.0.1 where nothing listens any more."""
-    stub = start_stub()
-    port = stub.port
-    stub.stop()
-    return port
+from tfsuite.testing.fake_docker import FakeDockerClient
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ from tfsuite.paths import MODEL_DIR
 from tfsuite.serving import contract, deployment
 from tfsuite.serving.client import TFServingClient, TFServingError
 from tfsuite.serving.container import DockerUnavailable, connect, ensure_image, run_tf_serving
-from tfsuite.serving.stub import TFServingStub
+from tfsuite.testing.stub import TFServingStub
 
 MODEL = "empty_model"
 

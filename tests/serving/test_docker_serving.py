@@ -13,6 +13,7 @@ import json
 import pytest
 from docker.errors import APIError, DockerException
 
+from tfsuite.paths import TERRAFORM_DIR
 from tfsuite.serving import contract
 from tfsuite.serving.container import (
     ContainerFailed,
@@ -21,9 +22,18 @@ from tfsuite.serving.container import (
     ensure_image,
     run_tf_serving,
 )
-from tfsuite.serving.fake_docker import FakeDockerClient
 from tfsuite.serving.latency import write_report
 from tfsuite.serving.prediction_check import check_readme_request
+from tfsuite.static.contract import REST_PORT as TF_SERVING_REST_PORT
+from tfsuite.testing.fake_docker import FakeDockerClient
+
+
+def terraform_models_dir() -> str:
+    """Where the ECS task definition puts the models (terraform/tensorflow.tf, local.models_dir)."""
+    from tfsuite.static.hcl import load_config
+
+    return load_config(TERRAFORM_DIR).locals()["models_dir"]
+
 
 ENGINES = ["fake", pytest.param("docker", marks=pytest.mark.docker)]
 
@@ -35,9 +45,7 @@ def test_tf_serving_answers_the_readme_request(serving_engine, deployed, latency
 
     assert "AVAILABLE" in check.version_states.values()
     assert check.signature == contract.expected_signature()
-    [[probability]] = check.outputs
-    assert 0.0 <= probability <= 1.0
-    assert probability == pytest.approx(contract.article_probability(), abs=1e-6)
+    assert check.prediction.probability == pytest.approx(contract.article_probability(), abs=1e-6)
     assert check.latency.requests == latency_requests
     assert check.latency.p50_ms <= check.latency.p95_ms
 
@@ -59,7 +67,7 @@ def test_the_model_is_mounted_where_the_ecs_task_puts_it(fake_engine, deployed):
     [container] = fake_engine.containers.started
     environment = container.run_kwargs["environment"]
     [(host_dir, mount)] = container.run_kwargs["volumes"].items()
-    assert environment == {"MODEL_NAME": deployed["model_name"], "MODEL_BASE_PATH": "/models"}
+    assert environment == {"MODEL_NAME": deployed["model_name"], "MODEL_BASE_PATH": terraform_models_dir()}
     assert mount == {"bind": f"/models/{deployed['model_name']}", "mode": "ro"}
     assert host_dir == str(deployed["model_dir"].resolve())
     assert (deployed["model_dir"] / contract.MODEL_VERSION / "saved_model.pb").is_file()
@@ -70,7 +78,7 @@ def test_the_pinned_image_is_run_with_8501_on_loopback(fake_engine, deployed):
 
     [container] = fake_engine.containers.started
     assert container.run_kwargs["image"] == deployed["image"]
-    assert container.run_kwargs["ports"] == {"8501/tcp": ("127.0.0.1", None)}
+    assert container.run_kwargs["ports"] == {f"{TF_SERVING_REST_PORT}/tcp": ("127.0.0.1", None)}
     assert container.run_kwargs["detach"] is True
 
 

@@ -6,7 +6,7 @@ import pytest
 import requests
 
 from tfsuite.serving import contract
-from tfsuite.serving.stub import TFServingStub
+from tfsuite.testing.stub import TFServingStub
 
 
 def test_it_listens_on_a_random_loopback_port(start_stub):

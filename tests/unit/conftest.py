@@ -12,7 +12,7 @@ import pytest
 
 from tfsuite.paths import TERRAFORM_DIR, reports_dir
 from tfsuite.policy import CheckovMissing, GateReport, load_ledger, review_folder, write_sarif
-from tfsuite.static.layer import StaticLayerRun
+from tfsuite.testing.static_layer import StaticLayerRun
 
 POLICY_FIXTURES = {"policy_results", "real_gate"}
 _RUN = pytest.StashKey[StaticLayerRun]()

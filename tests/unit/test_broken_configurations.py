@@ -5,8 +5,8 @@ import pytest
 
 from tfsuite.policy import review_folder
 from tfsuite.static import HclParseError, check_promises
-from tfsuite.static.broken_cases import load_cases
-from tfsuite.static.layer import UNIT_FIXTURES, StaticLayerRun
+from tfsuite.testing.broken_cases import load_cases
+from tfsuite.testing.static_layer import UNIT_FIXTURES, StaticLayerRun
 
 CASES = load_cases(UNIT_FIXTURES / "broken")
 

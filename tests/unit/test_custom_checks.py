@@ -4,7 +4,7 @@ passing one (tests/unit/fixtures/checks/<CHECK_ID>/{fail,pass}/)."""
 import pytest
 
 from tfsuite.policy import custom_check_ids
-from tfsuite.static.layer import UNIT_FIXTURES, load_check_fixtures
+from tfsuite.testing.static_layer import UNIT_FIXTURES, load_check_fixtures
 
 FIXTURES = load_check_fixtures(UNIT_FIXTURES / "checks")
 

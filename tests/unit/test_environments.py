@@ -2,19 +2,31 @@
 name, so they live in separate environments (FIELD-NOTES §6)."""
 
 import importlib.metadata
+from pathlib import Path
 
 import hcl2
 import pytest
 
+from tfsuite.paths import REPO_ROOT
 from tfsuite.policy import CheckovMissing, find_checkov
 from tfsuite.policy.checkov_cli import checkov_distributions, clean_env
+from tfsuite.toolchain import pins
 
 
-def test_this_environment_has_python_hcl2_8_1_4_and_not_checkovs_fork():
-    assert importlib.metadata.version("python-hcl2") == "8.1.4"
+def pinned(package: str, constraints: Path = REPO_ROOT / "constraints.txt") -> str:
+    """The version constraints.txt pins for `package`."""
+    for line in constraints.read_text().splitlines():
+        name, _, version = line.partition("==")
+        if name.strip().lower() == package:
+            return version.strip()
+    raise AssertionError(f"{constraints.name} pins no {package}")
+
+
+def test_this_environment_has_the_pinned_python_hcl2_and_not_checkovs_fork():
+    assert importlib.metadata.version("python-hcl2") == pinned("python-hcl2")
     with pytest.raises(importlib.metadata.PackageNotFoundError):
         importlib.metadata.version("bc-python-hcl2")
-    assert hcl2.__version__ == "8.1.4"
+    assert hcl2.__version__ == pinned("python-hcl2")
 
 
 def test_checkov_environment_has_bc_python_hcl2_and_not_python_hcl2():
@@ -25,7 +37,7 @@ def test_checkov_environment_has_bc_python_hcl2_and_not_python_hcl2():
     installed = checkov_distributions(checkov, ("checkov", "bc-python-hcl2", "python-hcl2"))
     assert installed["python-hcl2"] is None
     assert installed["bc-python-hcl2"] is not None
-    assert installed["checkov"] == "3.3.30"
+    assert installed["checkov"] == pins.CHECKOV_VERSION
 
 
 def test_missing_checkov_says_how_to_install_it(monkeypatch, tmp_path):

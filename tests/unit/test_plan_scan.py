@@ -4,7 +4,7 @@ checks and the same ledger, per resource instance."""
 import pytest
 
 from tfsuite.policy import evaluate, scan_plan
-from tfsuite.static.layer import UNIT_FIXTURES
+from tfsuite.testing.static_layer import UNIT_FIXTURES
 
 PLANS = UNIT_FIXTURES / "plans"
 

@@ -1,20 +1,24 @@
 """Who made a resource: the run id, name prefix and tags every e2e run puts on what it creates.
 
-The suite passes `tags` to the root module, whose provider default_tags add
-"tfsuite:name-prefix"; the janitor finds leaked resources by these tags.
+The suite passes these through the root module's ordinary `tags` input (the deployment itself
+knows no tfsuite:* tag); every run's workspace adds "tfsuite:name-prefix" there
+(tfsuite.aws.tagging.run_tags). The janitor finds leaked resources by these tags.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 TAG_RUN_ID = "tfsuite:run-id"
 TAG_CREATED_AT = "tfsuite:created-at"
 TAG_MANAGED = "tfsuite:managed"
-TAG_NAME_PREFIX = "tfsuite:name-prefix"  # added by the module's default_tags
+TAG_NAME_PREFIX = "tfsuite:name-prefix"  # added by every run's workspace (tfsuite.aws.tagging.run_tags)
 
 # name_prefix must satisfy the module's validation: 3-20 chars, lowercase letters, digits and
 # hyphens, starting with a letter. "e2e" + 8 hex digits keeps ALB/target group names short.
@@ -67,3 +71,29 @@ def parse_created_at(text: str) -> datetime:
     if moment.tzinfo is None:
         raise ValueError(f"{text!r} has no time zone")
     return moment.astimezone(UTC)
+
+
+# --- the `tags` input of every run (emulator or AWS) ------------------------------------------
+
+def run_tags(name_prefix: str, var_files: Iterable[Path] = (), explicit: Mapping | None = None) -> dict[str, str]:
+    """The var files' own tags (a later -var-file replaces a map whole, so they are carried
+    over), then the explicit ones, then the run's name-prefix tag."""
+    tags: dict[str, str] = {}
+    for var_file in var_files:
+        tags.update(file_tags(Path(var_file)))
+    tags.update({str(k): str(v) for k, v in (explicit or {}).items()})
+    tags[TAG_NAME_PREFIX] = name_prefix
+    return tags
+
+
+def file_tags(var_file: Path) -> dict[str, str]:
+    """The `tags` map of a .tfvars or .tfvars.json file ({} when it sets none)."""
+    if var_file.name.endswith(".json"):
+        tags = json.loads(var_file.read_text()).get("tags") or {}
+    else:
+        from tfsuite.static.hcl import parse_file
+
+        tags = parse_file(var_file).get("tags") or {}
+    if not isinstance(tags, dict):
+        raise ValueError(f"{var_file}: tags must be a map of strings, found {tags!r}")
+    return {str(k): str(v) for k, v in tags.items()}

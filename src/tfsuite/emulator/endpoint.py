@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -69,3 +70,20 @@ class Emulator:
         offered = "all services" if self.services is None else f"{len(self.services)} services"
         edition = f" {self.edition}" if self.edition else ""
         return f"{self.kind}{edition} at {self.endpoint} ({offered}, region {self.region})"
+
+
+class StartedEmulator(ABC):
+    """An emulator this process starts and stops (embedded moto, LocalStack on the host): start()
+    gives the running Emulator, stop() ends it; `with` does both, stopping even on an error."""
+
+    @abstractmethod
+    def start(self) -> Emulator: ...
+
+    @abstractmethod
+    def stop(self) -> None: ...
+
+    def __enter__(self) -> Emulator:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

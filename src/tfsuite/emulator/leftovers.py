@@ -1,7 +1,8 @@
 """What an emulator (or account) still holds of one run, found by the run's name_prefix.
 
-Every name in the configuration comes from var.name_prefix and every resource carries the
-default tag `tfsuite:name-prefix`, so a run's leftovers can be listed without its state.
+Every name in the configuration comes from var.name_prefix, and every run tags what it creates
+with `tfsuite:name-prefix` through the deployment's `tags` input (tfsuite.aws.tagging.run_tags), so a
+run's leftovers can be listed without its state.
 """
 
 from __future__ import annotations

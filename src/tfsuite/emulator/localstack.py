@@ -26,7 +26,7 @@ from pathlib import Path
 
 from tenacity import RetryError, Retrying, retry_if_exception_type, stop_after_delay, wait_fixed
 
-from tfsuite.emulator.endpoint import Emulator
+from tfsuite.emulator.endpoint import Emulator, StartedEmulator
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ def is_installed(python: str | None = None) -> bool:
     return probe.returncode == 0
 
 
-class HostLocalStack:
+class HostLocalStack(StartedEmulator):
     """LocalStack started as a child process of this one, on a free loopback port.
 
     Its log goes to a private directory removed at stop(). LocalStack itself keeps S3 data under
@@ -173,12 +173,6 @@ class HostLocalStack:
             shutil.rmtree(self.workdir, ignore_errors=True)
             self.workdir = None
         self.emulator = None
-
-    def __enter__(self) -> Emulator:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 class _Exited(Exception):

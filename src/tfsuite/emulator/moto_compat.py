@@ -2,7 +2,7 @@
 backend and response classes changes what the server answers).
 
 Each fix names the gap it closes (FIELD-NOTES §3) and has its own test
-(tests/integration/test_moto_compat.py) that calls the embedded server through boto3.
+(tests/harness/emulator/test_moto_compat.py) that calls the embedded server through boto3.
 
 1. application-autoscaling ListTagsForResource / TagResource / UntagResource are not
    implemented (HTTP 500), so `aws_appautoscaling_target` cannot be applied or refreshed.

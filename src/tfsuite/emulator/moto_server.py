@@ -9,13 +9,13 @@ from __future__ import annotations
 import logging
 import time
 
-from tfsuite.emulator.endpoint import Emulator
+from tfsuite.emulator.endpoint import Emulator, StartedEmulator
 
 log = logging.getLogger(__name__)
 
 
-class EmbeddedMoto:
-    """Start with start(), stop with stop(); usable as a context manager."""
+class EmbeddedMoto(StartedEmulator):
+    """moto's ThreadedMotoServer on a free loopback port (see StartedEmulator for start/stop/with)."""
 
     def __init__(self, region: str = "eu-west-1", host: str = "127.0.0.1") -> None:
         if not host.startswith("127.") and host != "localhost":
@@ -50,12 +50,6 @@ class EmbeddedMoto:
             self._server.stop()
             self._server = None
             self.emulator = None
-
-    def __enter__(self) -> Emulator:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 def _moto_version() -> str:

@@ -19,12 +19,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tfsuite.copies import copy_folder
 from tfsuite.paths import POLICIES_DIR
 from tfsuite.policy.checkov_cli import clean_env, find_checkov
 
 CHECKS_DIR = POLICIES_DIR / "checks"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-_IGNORED = shutil.ignore_patterns(".*", "*.tfstate", "*.tfstate.*", "__pycache__", "*.tfplan")
 
 
 class CheckovError(RuntimeError):
@@ -162,7 +162,7 @@ class CheckovBatch:
                 dest.mkdir()
                 shutil.copy2(target.path, dest / target.path.name)
             else:
-                shutil.copytree(target.path, dest, ignore=_IGNORED)
+                copy_folder(target.path, dest)
         return root
 
     def command(self, root: Path, out_dir: Path) -> list[str]:

@@ -5,10 +5,15 @@ running them, and SIGINT may arrive in the middle of a Terraform command, so pro
 installs handlers that destroy every protected workspace before the process exits:
 
 - SIGINT (Ctrl-C) already reached the Terraform child through the terminal's process group;
-  the handler waits for it (-lock-timeout) rather than interrupting it twice (which would make
-  Terraform exit at once, without saving state), destroys, then raises KeyboardInterrupt.
-- SIGTERM reaches only this process: the handler asks the running Terraform child to stop
-  gracefully (one SIGINT), destroys once the state lock is free, then exits with SIGTERM's status.
+  the handler waits for it rather than interrupting it twice (which would make Terraform exit at
+  once, without saving state), destroys, then raises KeyboardInterrupt.
+- SIGTERM reaches only this process: the handler asks the workspace's running Terraform to stop
+  gracefully (one SIGINT: the operations in flight finish and reach the state), waits for it,
+  destroys, then exits with SIGTERM's status.
+
+Bounds (seconds): the graceful stop is waited for at most GRACEFUL_STOP_SECONDS, and the destroy
+runs at most DESTROY_DEADLINE_SECONDS before it is stopped in turn; what is left then is the
+janitor's (the e2e run sweeps by its run-id tag right after).
 """
 
 from __future__ import annotations
@@ -17,11 +22,15 @@ import logging
 import os
 import signal
 import threading
-from pathlib import Path
+
+from tfsuite.runner.stopping import cli_children, interrupt_and_wait, wait_for_exit
 
 log = logging.getLogger(__name__)
 
-LOCK_TIMEOUT = "300s"
+# An apply's longest single operation here is an ALB waiting to be active (minutes on AWS).
+GRACEFUL_STOP_SECONDS = 300.0
+DESTROY_DEADLINE_SECONDS = 900.0
+LOCK_TIMEOUT = "30s"  # the interrupted command has exited (or is abandoned) by then
 
 
 class DestroyGuard:
@@ -29,6 +38,8 @@ class DestroyGuard:
         self._workspaces: list = []
         self._previous: dict[int, object] = {}
         self._handling = False
+        self.graceful_stop_seconds = GRACEFUL_STOP_SECONDS
+        self.destroy_deadline_seconds = DESTROY_DEADLINE_SECONDS
 
     @property
     def protected(self) -> list:
@@ -49,13 +60,25 @@ class DestroyGuard:
         failures = []
         for workspace in list(self._workspaces):
             try:
-                workspace.destroy(label="destroy (interrupted run)", lock_timeout=LOCK_TIMEOUT)
+                workspace.destroy(label="destroy (interrupted run)", lock_timeout=LOCK_TIMEOUT,
+                                  deadline_seconds=self.destroy_deadline_seconds)
                 self.release(workspace)
                 if remove:
                     workspace.remove()
             except Exception as exc:  # keep destroying the others
                 failures.append(f"{workspace.dir}: {exc}")
         return failures
+
+    def stop_running_commands(self, interrupt: bool) -> None:
+        """Let the Terraform commands the protected workspaces are running finish their graceful
+        stop (sending the one SIGINT first when `interrupt`), so that what they created is in the
+        state before destroy reads it."""
+        for workspace in self._workspaces:
+            cli, directory = workspace.toolchain.cli, workspace.dir
+            if interrupt:
+                interrupt_and_wait(cli, directory, self.graceful_stop_seconds)
+            else:
+                wait_for_exit(cli_children(cli, directory), self.graceful_stop_seconds)
 
     def _install(self) -> None:
         if self._previous or threading.current_thread() is not threading.main_thread():
@@ -78,8 +101,7 @@ class DestroyGuard:
         name = signal.Signals(signum).name
         log.warning("%s received: destroying %d workspace(s) before exit", name, len(self._workspaces))
         terminating = signum == signal.SIGTERM  # no finalizer runs after this one: clean up fully
-        if terminating:
-            _interrupt_cli_children({str(w.toolchain.cli) for w in self._workspaces})
+        self.stop_running_commands(interrupt=terminating)
         for failure in self.destroy_all(remove=terminating):
             log.error("destroy after %s failed: %s", name, failure)
         previous = self._previous.get(signum, signal.SIG_DFL)
@@ -99,27 +121,6 @@ def _deliver(signum: int, previous, frame) -> None:
     else:
         signal.signal(signum, signal.SIG_DFL)
         os.kill(os.getpid(), signum)
-
-
-def _interrupt_cli_children(cli_paths: set[str]) -> None:
-    """Send one SIGINT to this process's children that run the Terraform CLI (Linux /proc)."""
-    proc = Path("/proc")
-    if not proc.is_dir():
-        return
-    me = os.getpid()
-    for entry in proc.iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            argv0 = (entry / "cmdline").read_bytes().split(b"\0")[0].decode()
-        except (OSError, IndexError, ValueError):
-            continue
-        if ppid == me and argv0 in cli_paths:
-            try:
-                os.kill(int(entry.name), signal.SIGINT)
-            except ProcessLookupError:
-                pass
 
 
 # One guard per process: pytest fixtures, the benchmark and the CLI share it.

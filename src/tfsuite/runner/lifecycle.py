@@ -28,7 +28,10 @@ from tfsuite.runner.workspace import Workspace
 class Deployment:
     def __init__(self, workspace: Workspace, inventory: Inventory, plan_report: Path | None = None,
                  guard: DestroyGuard = GUARD) -> None:
+        if workspace.emulator is None:
+            raise ValueError("a Deployment runs the lifecycle on an emulator: this workspace has none (real AWS)")
         self.workspace = workspace
+        self._workspace_emulator: Emulator = workspace.emulator
         self.inventory = inventory
         self.plan_report = plan_report
         self.guard = guard
@@ -41,8 +44,8 @@ class Deployment:
     @cached_property
     def emulator(self) -> Emulator:
         """The workspace's emulator, in the region the plan deploys to (for boto3 checks)."""
-        region = self.plan.variables().get("aws_region", self.workspace.emulator.region)
-        return self.workspace.emulator.with_region(region)
+        region = self.plan.variables().get("aws_region", self._workspace_emulator.region)
+        return self._workspace_emulator.with_region(region)
 
     @property
     def name_prefix(self) -> str:
@@ -65,7 +68,7 @@ class Deployment:
     @cached_property
     def exclusions(self) -> dict[str, Exclusion]:
         """Resources left out of apply because the emulator lacks their service (or a dependency's)."""
-        return exclusions(self.plan, self.workspace.emulator)
+        return exclusions(self.plan, self._workspace_emulator)
 
     @property
     def missing_services(self) -> dict[str, list[str]]:

@@ -19,7 +19,6 @@ import hashlib
 import json
 import logging
 import shutil
-import tempfile
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -28,44 +27,18 @@ from pathlib import Path
 
 import tftest
 
+from tfsuite.aws.tagging import run_tags
+from tfsuite.copies import copy_configuration
 from tfsuite.emulator.endpoint import ACCESS_KEY, SECRET_KEY, Emulator
 from tfsuite.paths import TERRAFORM_DIR, cache_dir
+from tfsuite.runner.diagnostics import Diagnostic, TerraformFailed, error_diagnostics, failure_message
 from tfsuite.runner.names import NAME_PREFIX_RULE
 from tfsuite.runner.override import OVERRIDE_FILE, write_override
 from tfsuite.runner.plan import PendingChange, Plan
+from tfsuite.runner.stopping import deadline
 from tfsuite.toolchain import Toolchain
 
 log = logging.getLogger(__name__)
-
-# Never copied into a run: local state, caches, lock files for another provider build, overrides.
-_NOT_COPIED = shutil.ignore_patterns(".terraform", "*.tfstate", "*.tfstate.*", ".terraform.lock.hcl",
-                                     "override.tf", "*_override.tf", "*.tfplan", "plan*.out")
-
-
-def copy_configuration(source: Path, name_prefix: str) -> Path:
-    """A fresh temporary copy of the configuration, without state, caches, locks or overrides."""
-    source = Path(source)
-    if not any(source.glob("*.tf")):
-        raise FileNotFoundError(f"no Terraform configuration (*.tf) in {source}")
-    parent = Path(tempfile.mkdtemp(prefix=f"tfsuite-{name_prefix}-"))
-    directory = parent / "terraform"
-    shutil.copytree(source, directory, ignore=_NOT_COPIED)
-    return directory
-
-
-class TerraformFailed(RuntimeError):
-    """A Terraform command failed; the message carries the command and its error output."""
-
-
-@dataclass(frozen=True)
-class Diagnostic:
-    severity: str
-    summary: str
-    detail: str
-
-    def text(self) -> str:
-        return " ".join(f"{self.summary} {self.detail}".split())
-
 
 @dataclass(frozen=True)
 class Inputs:
@@ -88,39 +61,48 @@ class Inputs:
 
 
 class Workspace:
-    def __init__(self, directory: Path, toolchain: Toolchain, emulator: Emulator, name_prefix: str,
-                 owns_parent: bool = True) -> None:
+    """A copy of terraform/ for one run. With an emulator: the override file sends every AWS call
+    there, with its fixed credentials. With emulator=None: real AWS, in `region`, with the
+    credentials of the environment (tftest starts the CLI with os.environ plus these variables)."""
+
+    def __init__(self, directory: Path, toolchain: Toolchain, emulator: Emulator | None, name_prefix: str,
+                 owns_parent: bool = True, *, region: str | None = None) -> None:
         if not NAME_PREFIX_RULE.fullmatch(name_prefix):
             raise ValueError(f"name_prefix {name_prefix!r} breaks the rule of the name_prefix variable "
                              "(3-20 chars: lowercase letters, digits, hyphens; a letter first)")
+        if emulator is not None:
+            region = region or emulator.region
+        elif not region:
+            raise ValueError("a workspace without an emulator runs on real AWS and needs a region")
         self.dir = Path(directory)
         self.toolchain = toolchain
         self.emulator = emulator
+        self.region: str = region
         self.name_prefix = name_prefix
         self._owns_parent = owns_parent
         self.timings: list[tuple[str, float]] = []
         self._plans: dict[tuple[Inputs, bool, str], Plan] = {}
         self.applied: Inputs | None = None  # what is in the state now (None: nothing applied)
+        self.destroy_error: str | None = None  # the last destroy's failure (None: none failed)
         self.tf = tftest.TerraformTest(str(self.dir), binary=str(toolchain.cli), env=self._env())
 
     @classmethod
-    def create(cls, toolchain: Toolchain, emulator: Emulator, name_prefix: str,
-               source: Path = TERRAFORM_DIR) -> Workspace:
+    def create(cls, toolchain: Toolchain, emulator: Emulator | None, name_prefix: str,
+               source: Path = TERRAFORM_DIR, *, region: str | None = None) -> Workspace:
+        """A fresh copy of `source`; with an emulator (moved to `region` if given) its override file."""
+        if emulator is not None and region:
+            emulator = emulator.with_region(region)
         directory = copy_configuration(source, name_prefix)
-        write_override(directory, emulator)
-        return cls(directory, toolchain, emulator, name_prefix)
+        if emulator is not None:
+            write_override(directory, emulator)
+        return cls(directory, toolchain, emulator, name_prefix, region=region)
 
     def _env(self) -> dict[str, str]:
-        env = self.toolchain.env({})
-        env.update({
-            # Use the cached provider without a lock-file checksum (our copies start without a lock
-            # file): init then links the cache instead of re-installing 900 MB into it.
-            "TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE": "true",
-            "AWS_ACCESS_KEY_ID": ACCESS_KEY,
-            "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
-            "AWS_EC2_METADATA_DISABLED": "true",
-            "AWS_REGION": self.emulator.region,
-        })
+        env = self.toolchain.env({})  # also lets init link the provider cache without a lock file
+        env["AWS_REGION"] = self.region
+        if self.emulator is not None:
+            env.update({"AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
+                        "AWS_EC2_METADATA_DISABLED": "true"})
         return env
 
     # steps ---------------------------------------------------------------------------------------
@@ -167,7 +149,7 @@ class Workspace:
                                     "-lock=false", *self._input_args(inputs))
             return []
         except tftest.TerraformTestError as exc:
-            return _diagnostics(str(exc.args[0]))
+            return error_diagnostics(str(exc.args[0]))
         finally:
             self._timed(label, started)
 
@@ -193,7 +175,7 @@ class Workspace:
             result = self.tf.execute_command("plan", "-input=false", "-no-color", "-detailed-exitcode",
                                              f"-out={plan_file.name}", *self._input_args(self.applied))
         except tftest.TerraformTestError as exc:
-            raise TerraformFailed(_failure_message("plan", self.dir, str(exc.args[0]))) from None
+            raise TerraformFailed(failure_message("plan", self.dir, str(exc.args[0]))) from None
         finally:
             self._timed(label, started)
         if result.retcode == 0:
@@ -201,15 +183,25 @@ class Workspace:
         changes = self.show(plan_file).pending_changes()
         return changes or [PendingChange("(outputs or data sources)", ("update",), ())]
 
-    def destroy(self, label: str = "destroy", lock_timeout: str = "0s") -> str | None:
-        """Destroy what the state holds (no-op when nothing was applied). Idempotent."""
+    def destroy(self, label: str = "destroy", lock_timeout: str = "0s",
+                deadline_seconds: float | None = None) -> str | None:
+        """Destroy what the state holds (no-op when nothing was applied). Idempotent.
+
+        With `deadline_seconds`, a destroy still running then is stopped gracefully and fails
+        (TerraformFailed saying so); the failure is also kept in `destroy_error`."""
         if self.applied is None and not self._state_has_resources():
             return None
         inputs = self.applied or Inputs()
-        out = self._run(label, "destroy", "-input=false", "-no-color", "-auto-approve", "-refresh=false",
-                        f"-lock-timeout={lock_timeout}",
-                        *self._input_args(Inputs(inputs.var_files, inputs.variables)))
-        self.applied = None
+        try:
+            with deadline(self.toolchain.cli, self.dir, deadline_seconds) as expired:
+                out = self._run(label, "destroy", "-input=false", "-no-color", "-auto-approve",
+                                "-refresh=false", f"-lock-timeout={lock_timeout}",
+                                *self._input_args(Inputs(inputs.var_files, inputs.variables)))
+        except TerraformFailed as err:
+            note = f"stopped at its deadline of {deadline_seconds:.0f}s: " if expired.is_set() else ""
+            self.destroy_error = note + str(err)
+            raise TerraformFailed(self.destroy_error) from None
+        self.applied, self.destroy_error = None, None
         return out
 
     def outputs(self) -> dict:
@@ -232,6 +224,8 @@ class Workspace:
             if not (self.dir / var_file).is_file() and not Path(var_file).is_file():
                 raise FileNotFoundError(f"var file {var_file} not found in {self.dir}")
         variables = {"name_prefix": self.name_prefix, **_decoded(inputs.variables)}  # explicit wins
+        var_file_paths = [self.dir / f if (self.dir / f).is_file() else Path(f) for f in inputs.var_files]
+        variables["tags"] = run_tags(self.name_prefix, var_file_paths, variables.get("tags"))
         vars_file = self.dir / f"tfsuite-{Inputs.of(variables=variables).key()}.tfvars.json"
         vars_file.write_text(json.dumps(variables, indent=2, sort_keys=True) + "\n")
         return [*(f"-var-file={f}" for f in inputs.var_files), f"-var-file={vars_file.name}",
@@ -255,7 +249,7 @@ class Workspace:
         try:
             return self.tf.execute_command(command, *args).out
         except tftest.TerraformTestError as exc:
-            raise TerraformFailed(_failure_message(command, self.dir, str(exc.args[0]))) from None
+            raise TerraformFailed(failure_message(command, self.dir, str(exc.args[0]))) from None
         finally:
             self._timed(label, started)
 
@@ -281,27 +275,4 @@ def _decoded(variables: Sequence[tuple[str, str]]) -> dict:
     return {name: json.loads(value) for name, value in variables}
 
 
-def _diagnostics(output: str) -> list[Diagnostic]:
-    found = []
-    for line in output.splitlines():
-        start = line.find("{")
-        if start < 0:
-            continue
-        try:
-            message = json.loads(line[start:])
-        except ValueError:
-            continue
-        diagnostic = message.get("diagnostic") if isinstance(message, dict) else None
-        if diagnostic and diagnostic.get("severity") == "error":
-            found.append(Diagnostic("error", diagnostic.get("summary", ""), diagnostic.get("detail", "")))
-    return found
-
-
-def _failure_message(command: str, directory: Path, output: str) -> str:
-    lines = [ln for ln in output.splitlines() if ln.strip()]
-    errors = [i for i, ln in enumerate(lines) if "Error:" in ln]
-    excerpt = lines[errors[0]:errors[0] + 40] if errors else lines[-40:]
-    return f"terraform {command} failed in {directory}:\n" + "\n".join(excerpt)
-
-
-__all__ = ["Diagnostic", "Inputs", "OVERRIDE_FILE", "TerraformFailed", "Workspace"]
+__all__ = ["Diagnostic", "Inputs", "OVERRIDE_FILE", "TerraformFailed", "Workspace", "copy_configuration"]

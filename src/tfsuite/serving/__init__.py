@@ -1,5 +1,5 @@
-"""Serving layer harness: the model contract, a TF Serving REST client, a local TF Serving stub,
-and the Docker run of the pinned image.
+"""Serving layer harness: the model contract, a TF Serving REST client and the Docker run of the
+pinned image (the TF Serving stub and the fake docker client are in tfsuite.testing).
 
 Modules import only what they need, so `contract` works in the TensorFlow env without
 `requests` or `docker`:
@@ -7,8 +7,7 @@ Modules import only what they need, so `contract` works in the TensorFlow env wi
 - contract: what model/empty_model promises (signature, weights, the article's request)
 - deployment: the image tag and model name, read from terraform/variables.tf defaults
 - client: TFServingClient and TFServingError
-- stub: TFServingStub, a real HTTP server on 127.0.0.1 that answers as TF Serving does
-- latency: p50/p95 over N calls, written as JSON under reports/
+- latency: nearest-rank percentiles over N calls, written as JSON under reports/
 - container: start the pinned image with the model mounted as the ECS task lays it out
-- fake_docker: a stand-in for the docker SDK client, backed by the stub
+- prediction_check: the article's request and the answer the contract promises (Docker test, e2e run)
 """

@@ -6,7 +6,7 @@ with MODEL_NAME=<model_name> and MODEL_BASE_PATH=/models, so TF Serving reads
 folders) is bind-mounted read-only at the same place.
 
 `engine` is a docker SDK client (docker.from_env()), or anything with the same small surface
-(see fake_docker).
+(see tfsuite.testing.fake_docker).
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from tfsuite.serving.deployment import MODEL_BASE_PATH
+from tfsuite.static.contract import REST_PORT as TF_SERVING_REST_PORT
 
-REST_PORT = "8501/tcp"
+REST_PORT = f"{TF_SERVING_REST_PORT}/tcp"
 LABEL = "tfsuite.serving-test"
 
 

@@ -3,7 +3,7 @@
     from tfsuite.static import load_config, check_promises
     findings = check_promises(load_config(TERRAFORM_DIR))   # [] when every promise holds
 
-Names are imported on first use, so `tfsuite.static.layer` can start checkov before python-hcl2
+Names are imported on first use, so `tfsuite.testing.static_layer` can start checkov before python-hcl2
 (and its grammar) is loaded.
 """
 

@@ -5,13 +5,15 @@ Findings tagged with the promise's id, which the broken-configuration fixtures n
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import functools
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from tfsuite.static.findings import Finding
 from tfsuite.static.hcl import Block, Config
 
 Check = Callable[[Config], Iterable[tuple[str, str]]]
+BlockCheck = Callable[[Config, Block], Iterable[tuple[str, str]]]
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,21 @@ def promise(rule_id: str, text: str) -> Callable[[Check], Check]:
     return register
 
 
+def about(resource: tuple[str, str]) -> Callable[[BlockCheck], Check]:
+    """For a promise about one resource: "is missing" when the configuration lacks it, otherwise
+    what check(config, block) finds in it."""
+    def wrap(check: BlockCheck) -> Check:
+        @functools.wraps(check)
+        def run(config: Config) -> Iterator[tuple[str, str]]:
+            block = config.resource(*resource)
+            if block is None:
+                yield f"{resource[0]}.{resource[1]}", "is missing"
+                return
+            yield from check(config, block)
+        return run
+    return wrap
+
+
 def required(config: Config, rtype: str, name: str) -> tuple[Block | None, list[tuple[str, str]]]:
     block = config.resource(rtype, name)
     return block, ([] if block else [(f"{rtype}.{name}", "is missing")])
@@ -50,4 +67,4 @@ def check_promises(config: Config, only: Iterable[str] | None = None) -> list[Fi
 
 
 # Registration happens on import.
-from tfsuite.static.promises import access, interface, storage, traffic  # noqa: E402,F401
+from tfsuite.static.promises import access, interface, serving, storage, traffic  # noqa: E402,F401

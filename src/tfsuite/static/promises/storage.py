@@ -5,7 +5,7 @@ from __future__ import annotations
 from tfsuite.static import contract as c
 from tfsuite.static.expressions import mentions, objects, reference, resolve
 from tfsuite.static.hcl import Block, Config
-from tfsuite.static.promises import promise, required
+from tfsuite.static.promises import about, promise
 
 BUCKET_ADDRESS = "aws_s3_bucket.models"
 
@@ -17,11 +17,8 @@ def _for_bucket(config: Config, rtype: str) -> list[Block]:
 
 @promise("bucket-protections", "The model bucket is private (all four public access blocks, owner-enforced, "
                                "no ACLs), versioned, encrypted and TLS-only")
-def bucket_protections(config: Config):
-    bucket, missing = required(config, *c.BUCKET)
-    yield from missing
-    if not bucket:
-        return
+@about(c.BUCKET)
+def bucket_protections(config: Config, bucket: Block):
     for rtype in ("aws_s3_bucket_acl",):
         for block in config.resources(rtype):
             yield block.address, "grants through bucket ACLs (ownership is BucketOwnerEnforced, ACLs off)"

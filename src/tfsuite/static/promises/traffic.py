@@ -5,7 +5,7 @@ from __future__ import annotations
 from tfsuite.static import contract as c
 from tfsuite.static.expressions import mentions, objects, reference, resolve
 from tfsuite.static.hcl import Block, Config
-from tfsuite.static.promises import promise, required
+from tfsuite.static.promises import about, promise, required
 
 
 def tfserving_containers(config: Config, task: Block) -> list[dict]:
@@ -19,11 +19,8 @@ def _port_mappings(container: dict) -> list[dict]:
 
 
 @promise("listener-port", f"The ALB listener answers on var.listener_port (default {c.LISTENER_PORT}) over HTTP")
-def listener_port(config: Config):
-    listener, missing = required(config, *c.LISTENER)
-    yield from missing
-    if not listener:
-        return
+@about(c.LISTENER)
+def listener_port(config: Config, listener: Block):
     if reference(listener.get("port")) != "var.listener_port":
         yield listener.address, f"port is {listener.get('port')!r}, not var.listener_port"
     variable = config.variables().get("listener_port")
@@ -39,11 +36,8 @@ def listener_port(config: Config):
 
 @promise("listener-forward", "The listener's default action forwards to aws_lb_target_group.tfserving "
                              "(target_group_arn, not a forward {} block)")
-def listener_forward(config: Config):
-    listener, missing = required(config, *c.LISTENER)
-    yield from missing
-    if not listener:
-        return
+@about(c.LISTENER)
+def listener_forward(config: Config, listener: Block):
     actions = listener.nested("default_action")
     if len(actions) != 1:
         yield listener.address, f"has {len(actions)} default actions, expected one forward"
@@ -58,11 +52,8 @@ def listener_forward(config: Config):
 
 
 @promise("target-group", f"The target group sends HTTP to port {c.REST_PORT} on task IPs")
-def target_group(config: Config):
-    group, missing = required(config, *c.TARGET_GROUP)
-    yield from missing
-    if not group:
-        return
+@about(c.TARGET_GROUP)
+def target_group(config: Config, group: Block):
     port = resolve(config, group.get("port"))
     if port != c.REST_PORT:
         yield group.address, f"port resolves to {port!r}, expected {c.REST_PORT}"
@@ -74,11 +65,8 @@ def target_group(config: Config):
 
 
 @promise("health-check", f"The health check asks for {c.HEALTH_CHECK_PATH} on the traffic port and wants 200")
-def health_check(config: Config):
-    group, missing = required(config, *c.TARGET_GROUP)
-    yield from missing
-    if not group:
-        return
+@about(c.TARGET_GROUP)
+def health_check(config: Config, group: Block):
     checks = group.nested("health_check")
     if len(checks) != 1:
         yield group.address, "has no health_check block (the default / is not served by TF Serving)"
@@ -97,11 +85,8 @@ def health_check(config: Config):
 
 
 @promise("container-port", f"The {c.TFSERVING_CONTAINER} container publishes TF Serving's REST port {c.REST_PORT}")
-def container_port(config: Config):
-    task, missing = required(config, *c.TASK_DEFINITION)
-    yield from missing
-    if not task:
-        return
+@about(c.TASK_DEFINITION)
+def container_port(config: Config, task: Block):
     containers = tfserving_containers(config, task)
     if not containers:
         yield task.address, f"defines no container named {c.TFSERVING_CONTAINER!r} with an image"
@@ -114,11 +99,8 @@ def container_port(config: Config):
 
 @promise("service-wiring", "The ECS service runs the task definition on Fargate in the tasks' security "
                            f"group and registers container {c.TFSERVING_CONTAINER}:{c.REST_PORT} in the target group")
-def service_wiring(config: Config):
-    service, missing = required(config, *c.SERVICE)
-    yield from missing
-    if not service:
-        return
+@about(c.SERVICE)
+def service_wiring(config: Config, service: Block):
     where = service.address
     if reference(service.get("task_definition")) != "aws_ecs_task_definition.tfserving.arn":
         yield where, "task_definition is not aws_ecs_task_definition.tfserving.arn"
