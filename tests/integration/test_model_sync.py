@@ -17,7 +17,13 @@ import pytest
 
 from tfsuite.modelsync import COMPLETE_MARKER, SYNC_TEMPLATE, SyncScript, render_template, sync_template_values
 from tfsuite.paths import MODEL_DIR, TERRAFORM_DIR
-from tfsuite.static.hcl import load_config
+
+
+def load_config(folder: Path):
+    """python-hcl2 is imported on use: the localstack env collects this module without it."""
+    from tfsuite.static.hcl import load_config as load
+
+    return load(folder)
 
 MODEL = "empty_model"
 SAVED_MODEL = MODEL_DIR / MODEL / "1"
