@@ -30,9 +30,8 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def start_server(tmp_path):
-    """start_server(*extra flags) -> (REST base URL, base path, process); stopped after the test."""
+def _servers(tmp_path):
+    """start(*extra flags) -> (REST base URL, base path, process), and the processes to stop."""
     processes = []
 
     def start(*extra: str):
@@ -47,10 +46,32 @@ def start_server(tmp_path):
         processes.append(process)
         return f"http://127.0.0.1:{port}", base, process
 
-    yield start
+    return start, processes
+
+
+def _stop(processes) -> None:
     for process in processes:
         process.terminate()
         process.wait(timeout=30)
+
+
+@pytest.fixture
+def start_server(tmp_path):
+    """start_server(*extra flags) -> (REST base URL, base path, process); stopped after the test."""
+    start, processes = _servers(tmp_path)
+    yield start
+    _stop(processes)
+
+
+@pytest.fixture(scope="module")
+def serving_v1(tmp_path_factory):
+    """One server with version 1 loaded, for the tests that only send requests to it."""
+    start, processes = _servers(tmp_path_factory.mktemp("serving-v1"))
+    url, base, _ = start()
+    shutil.copytree(SAVED_MODEL, base / "1")
+    wait_until(lambda: status(url), 60, "version 1 served")
+    yield url
+    _stop(processes)
 
 
 def status(url: str) -> dict:
@@ -99,10 +120,8 @@ def test_rest_port_opens_only_after_the_first_version_loads(start_server):
     assert process.poll() is None
 
 
-def test_predictions_come_from_the_saved_model(start_server):
-    url, base, _ = start_server()
-    shutil.copytree(SAVED_MODEL, base / "1")
-    wait_until(lambda: status(url), 60, "version 1 served")
+def test_predictions_come_from_the_saved_model(serving_v1):
+    url = serving_v1
     examples = [[[0.3], [0.2]], [[-4.0], [3.0]]]
     client = TFServingClient(url, MODEL)
 
@@ -120,23 +139,15 @@ def test_predictions_come_from_the_saved_model(start_server):
     ({"signature_name": "nope", "inputs": [[[0.3], [0.2]]]}, 400),
     ({}, 400),
 ])
-def test_bad_requests_get_400_with_an_error(start_server, body, expected):
-    url, base, _ = start_server()
-    shutil.copytree(SAVED_MODEL, base / "1")
-    wait_until(lambda: status(url), 60, "version 1 served")
-
-    answer = requests.post(f"{url}/v1/models/{MODEL}:predict", json=body, timeout=10)
+def test_bad_requests_get_400_with_an_error(serving_v1, body, expected):
+    answer = requests.post(f"{serving_v1}/v1/models/{MODEL}:predict", json=body, timeout=10)
 
     assert answer.status_code == expected
     assert "error" in answer.json()
 
 
-def test_unknown_model_is_404(start_server):
-    url, base, _ = start_server()
-    shutil.copytree(SAVED_MODEL, base / "1")
-    wait_until(lambda: status(url), 60, "version 1 served")
-
-    assert requests.get(f"{url}/v1/models/other/metadata", timeout=5).status_code == 404
+def test_unknown_model_is_404(serving_v1):
+    assert requests.get(f"{serving_v1}/v1/models/other/metadata", timeout=5).status_code == 404
 
 
 def test_newest_version_replaces_the_old_and_a_deleted_one_is_unloaded(start_server):
@@ -163,3 +174,30 @@ def test_a_version_that_fails_to_load_is_given_up_after_the_retries(start_server
     assert states["1"] == "AVAILABLE"
     answer = requests.get(f"{url}/v1/models/{MODEL}/metadata", timeout=5).json()
     assert answer["model_spec"]["version"] == "1"
+
+
+def test_an_s3_base_path_is_read_as_tf_serving_s3_file_system_reads_it(emulator, monkeypatch):
+    """native_s3 mode: versions listed under s3://<bucket>/<model>, a version's objects fetched."""
+    from tfsuite.rehearsal.checks import upload_version
+    from tfsuite.rehearsal.s3_source import S3Source, SourceError
+
+    s3 = emulator.client("s3")
+    s3.create_bucket(Bucket="native-models", CreateBucketConfiguration={"LocationConstraint": emulator.region})
+    for name, value in {"AWS_ENDPOINT_URL": emulator.endpoint, "AWS_REGION": emulator.region,
+                        "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"}.items():
+        monkeypatch.setenv(name, value)
+    source = S3Source(f"s3://native-models/{MODEL}")
+    try:
+        with pytest.raises(SourceError, match="Could not find base path"):
+            source.versions()
+        upload_version(s3, "native-models", MODEL, 3)
+
+        versions = source.versions()
+        folder = source.fetch(3)
+        fetched = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    finally:
+        source.close()
+
+    assert versions == [3]
+    assert fetched == sorted(
+        [p.relative_to(SAVED_MODEL).as_posix() for p in SAVED_MODEL.rglob("*") if p.is_file()] + ["_COMPLETE"])

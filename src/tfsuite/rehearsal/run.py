@@ -113,6 +113,8 @@ class Rehearsal:
                 "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
                 "AWS_EC2_METADATA_DISABLED": "true", "PYTHONDONTWRITEBYTECODE": "1", "TF_CPP_MIN_LOG_LEVEL": "2",
                 ADDRESS_ENV: task_address,
+                # ECS sets the task's region in every container (AWS_REGION overrides AWS_DEFAULT_REGION)
+                "AWS_REGION": deployed.region, "AWS_DEFAULT_REGION": deployed.region,
                 **spec.environment,
                 "AWS_ENDPOINT_URL": endpoint,
                 **credentials.env(),

@@ -55,8 +55,11 @@ class ModelNotFound(LookupError):
 class VersionManager:
     def __init__(self, name: str, base_path: str, *, max_load_retries: int = 5,
                  retry_interval_seconds: float = 60.0) -> None:
+        from tfsuite.rehearsal.s3_source import S3Source
+
         self.name = name
-        self.base_path = Path(base_path)
+        self.source = S3Source(base_path) if base_path.startswith("s3://") else None  # native_s3 mode
+        self.base_path = Path(base_path) if self.source is None else base_path
         self.max_load_retries = max_load_retries
         self.retry_interval_seconds = retry_interval_seconds
         self.states: dict[int, VersionState] = {}
@@ -66,6 +69,14 @@ class VersionManager:
 
     # --- polling ---------------------------------------------------------------------------
     def listed_versions(self) -> list[int]:
+        if self.source is not None:
+            from tfsuite.rehearsal.s3_source import SourceError
+
+            try:
+                return self.source.versions()
+            except SourceError as err:
+                log.error("File system source for servable %s at %s: %s", self.name, self.base_path, err)
+                return []
         try:
             entries = os.listdir(self.base_path)
         except FileNotFoundError:
@@ -104,10 +115,11 @@ class VersionManager:
         state = self.states.setdefault(version, VersionState(version, LOADING))
         if time.monotonic() < state.next_try:
             return
-        path = self.base_path / str(version)
+        path = f"{self.base_path}/{version}"
         log.info("Loading servable version {name: %s version: %s} from %s", self.name, version, path)
         try:
-            loaded = _load(version, path)
+            local = self.source.fetch(version) if self.source is not None else Path(path)
+            loaded = _load(version, local)
         except Exception as err:  # TensorFlow raises many kinds: each is a failed load
             state.failures += 1
             state.error = f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"
