@@ -9,17 +9,24 @@ from __future__ import annotations
 import json
 import os
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import pytest  # noqa: E402
 
 from tfsuite.emulator.moto_server import EmbeddedMoto  # noqa: E402
-from tfsuite.paths import reports_dir  # noqa: E402
+from tfsuite.paths import TERRAFORM_DIR, reports_dir  # noqa: E402
 from tfsuite.rehearsal.checks import delete_prefix  # noqa: E402
 from tfsuite.rehearsal.run import Rehearsal, substitutions  # noqa: E402
-from tfsuite.rehearsal.world import POLL_SECONDS, World  # noqa: E402
+from tfsuite.rehearsal.world import NATIVE_S3, POLL_SECONDS, WITHOUT_MODEL, World  # noqa: E402
+from tfsuite.testing.rehearsal_broken import load_cases, serve_outcomes  # noqa: E402
 from tfsuite.toolchain import ToolchainMissing, load_toolchain  # noqa: E402
+
+BROKEN_CASES = Path(__file__).parent / "broken" / "cases.yaml"
+BROKEN_SERVE_TIMEOUT = 90  # seconds: nine tasks start side by side; the health check runs every 15 s
+BROKEN_APPLY_WORKERS = 5  # each apply mostly waits (the provider re-reads a lifecycle configuration for ~55 s)
 
 REPORT: dict = {"scenarios": {}, "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
 
@@ -56,16 +63,54 @@ def emulator():
 
 @pytest.fixture(scope="session")
 def world(toolchain, emulator):
+    """The article profile applied once per session without its model (model_local_path = null):
+    the bucket starts empty and each scenario uploads the versions it needs. Not destroyed: the
+    embedded emulator goes with the session (destroy is the emulator layer's proof)."""
     started = time.monotonic()
-    applied = World.apply(toolchain, emulator)
+    applied = World.apply(toolchain, emulator, variables=WITHOUT_MODEL)
     REPORT["world"] = {"apply_seconds": round(time.monotonic() - started, 1), "terraform": applied.timings,
-                       "poll_seconds": POLL_SECONDS,
+                       "poll_seconds": POLL_SECONDS, "variables": WITHOUT_MODEL,
                        "health_check": vars(applied.deployed.health_check),
                        "listener_port": applied.deployed.listener_port}
     try:
         yield applied
     finally:
-        applied.close()
+        applied.discard()
+
+
+def _uses_broken_run(item) -> bool:
+    return "broken_run" in getattr(item, "fixturenames", ())
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """The tests that read the broken copies' outcomes go last: those copies are applied and checked
+    in the background (on a moto process of their own) while every other test runs."""
+    items.sort(key=_uses_broken_run)  # stable: the order is kept within each group
+
+
+@pytest.fixture(scope="session")
+def broken_run(request, toolchain, tmp_path_factory) -> Future:
+    """The broken copies and the intact profile, applied and serve-checked in a background thread
+    (tfsuite.testing.rehearsal_broken.serve_outcomes); .result() gives name -> failure or None."""
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="broken-copies")
+    future = executor.submit(serve_outcomes, toolchain, load_cases(BROKEN_CASES), TERRAFORM_DIR,
+                             tmp_path_factory.mktemp("broken"), BROKEN_SERVE_TIMEOUT, BROKEN_APPLY_WORKERS,
+                             intact={"intact": {}, "intact-native-s3": NATIVE_S3})
+    started = time.monotonic()
+    future.add_done_callback(lambda _: REPORT.setdefault("broken_copies", {}).update(
+        seconds=round(time.monotonic() - started, 1)))
+    try:
+        yield future
+    finally:
+        future.cancel()
+        executor.shutdown(wait=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _start_broken_run_early(request):
+    """Start the background run at the first test when any selected test needs it."""
+    if any(_uses_broken_run(item) for item in request.session.items):
+        request.getfixturevalue("broken_run")
 
 
 @pytest.fixture

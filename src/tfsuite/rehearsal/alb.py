@@ -77,6 +77,7 @@ class TargetHealth:
         self.state = "initial"
         self.transitions: list[tuple[float, str, str]] = [(time.monotonic(), "initial", "registered")]
         self.checks = 0
+        self.last_detail = ""  # what the last health check saw ("HTTP 200", "ConnectionRefusedError: ...")
         self._run = 0  # consecutive results of the same kind (+ successes, - failures)
         self._stop = threading.Event()
         self._changed = threading.Condition()
@@ -114,6 +115,7 @@ class TargetHealth:
     def _record(self, ok: bool, detail: str) -> None:
         with self._changed:
             self.checks += 1
+            self.last_detail = detail
             self._run = (max(self._run, 0) + 1) if ok else (min(self._run, 0) - 1)
             new = self.state
             if ok and self._run >= self.check.healthy_threshold:

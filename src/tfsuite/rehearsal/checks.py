@@ -151,10 +151,11 @@ def served_versions(listener_url: str, model_name: str) -> dict[str, str]:
     return {s["version"]: s["state"] for s in answer.json().get("model_version_status", [])}
 
 
-def serve_check(world, timeout: float) -> str | None:
-    """The check every deployment must pass: version 1 uploaded by the protocol, the task started,
-    the target healthy within `timeout`, the article's request answered on the listener with what
-    TensorFlow computes from the SavedModel. None when it passed, else what went wrong."""
+def serve_check(world, timeout: float, upload: bool = True) -> str | None:
+    """The check every deployment must pass: version 1 uploaded by the protocol (upload=False: as
+    the deployment itself uploaded it), the task started, the target healthy within `timeout`, the
+    article's request answered on the listener with what TensorFlow computes from the SavedModel.
+    None when it passed, else what went wrong (with the last health check and the containers' logs)."""
     import json
 
     import numpy as np
@@ -162,15 +163,17 @@ def serve_check(world, timeout: float) -> str | None:
     from tfsuite.rehearsal.run import Rehearsal
 
     deployed = world.deployed
-    s3 = world.client("s3")
-    delete_prefix(s3, deployed.bucket, f"{deployed.model_name}/")
-    upload_version(s3, deployed.bucket, deployed.model_name, 1)
+    if upload:
+        s3 = world.client("s3")
+        delete_prefix(s3, deployed.bucket, f"{deployed.model_name}/")
+        upload_version(s3, deployed.bucket, deployed.model_name, 1)
     run = Rehearsal.start(deployed, world.endpoint, world.task_credentials)
     try:
         try:
             wait_until(lambda: run.alb.target.state == "healthy" or run.task.stopped, timeout, "healthy target")
         except RehearsalFailed:
-            return f"target {run.alb.target.state} after {timeout:g}s\n{run.logs()}"
+            return (f"target {run.alb.target.state} after {timeout:g}s; last health check: "
+                    f"{run.alb.target.last_detail}\n{run.logs()}")
         if run.task.stopped:
             return f"task stopped: {run.task.stopped_reason}\n{run.logs()}"
         try:

@@ -27,6 +27,11 @@ from tfsuite.runner.guard import GUARD
 PROFILE = "examples/article.tfvars"
 POLL_SECONDS = 2  # model_poll_interval_seconds for the rehearsal (the variable allows 1..86400)
 REHEARSAL_VARIABLES = {"model_poll_interval_seconds": POLL_SECONDS, "force_destroy_bucket": True}
+# The profile ships its SavedModel (model_local_path): applied as shipped, Terraform uploads version 1
+# and its _COMPLETE marker. The scenarios that start from an empty bucket apply without it.
+WITHOUT_MODEL = {"model_local_path": None}
+# TF Serving reads s3:// itself (images up to 2.6); no sidecar, no task volume for models.
+NATIVE_S3 = {"model_loading_mode": "native_s3", "tfserving_image": "tensorflow/serving:2.6.0"}
 
 
 @dataclass
@@ -91,6 +96,13 @@ class World:
     def close(self) -> None:
         identities.set_enforcement(self.endpoint, False)
         _destroy(self.workspace)
+
+    def discard(self) -> None:
+        """Forget the deployment without destroying it: for an emulator that is thrown away with
+        everything in it (the rehearsal's own embedded moto). Destroy is the emulator layer's proof."""
+        GUARD.release(self.workspace)
+        if os.environ.get("TFSUITE_KEEP_WORKDIR") != "1":
+            self.workspace.remove()
 
 
 def identities_error(problems: list[str]) -> RuntimeError:
