@@ -31,7 +31,6 @@ from tfsuite.rehearsal.world import POLL_SECONDS
 from tfsuite.serving import contract
 
 LOAD_SLACK = 15  # seconds for TensorFlow to load a SavedModel on a busy 2-core machine
-ISSUE_13_COMPLETE = "issue 13: sync script ignores _COMPLETE"
 
 
 def tf_poll_seconds(world) -> int:
@@ -94,6 +93,7 @@ def test_empty_bucket_target_unhealthy_and_listener_answers_503(world, start_reh
     assert run.served_versions_on_disk() == []
 
 
+@pytest.mark.gate  # the gate's rehearsal: apply, sync under the task role, healthy, the article's answer
 def test_model_uploaded_target_healthy_and_article_request_answered(world, live, scenario):
     seconds, outputs = predict_on_listener(live.listener_url, world.deployed.model_name)
 
