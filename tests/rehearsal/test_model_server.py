@@ -22,6 +22,7 @@ from tfsuite.serving.client import TFServingClient
 
 MODEL = "empty_model"
 SAVED_MODEL = MODEL_DIR / MODEL / contract.MODEL_VERSION
+FIRST_LOAD = 120  # seconds for a new server to import TensorFlow and load version 1 on a busy 2-core machine
 
 
 def free_port() -> int:
@@ -69,7 +70,7 @@ def serving_v1(tmp_path_factory):
     start, processes = _servers(tmp_path_factory.mktemp("serving-v1"))
     url, base, _ = start()
     shutil.copytree(SAVED_MODEL, base / "1")
-    wait_until(lambda: status(url), 60, "version 1 served")
+    wait_until(lambda: status(url), FIRST_LOAD, "version 1 served")
     yield url
     _stop(processes)
 
@@ -116,7 +117,7 @@ def test_rest_port_opens_only_after_the_first_version_loads(start_server):
 
     shutil.copytree(SAVED_MODEL, base / "1")
 
-    assert wait_until(lambda: status(url), 60, "version 1 served") == {"1": "AVAILABLE"}
+    assert wait_until(lambda: status(url), FIRST_LOAD, "version 1 served") == {"1": "AVAILABLE"}
     assert process.poll() is None
 
 
@@ -153,7 +154,7 @@ def test_unknown_model_is_404(serving_v1):
 def test_newest_version_replaces_the_old_and_a_deleted_one_is_unloaded(start_server):
     url, base, _ = start_server()
     shutil.copytree(SAVED_MODEL, base / "1")
-    wait_until(lambda: status(url) == {"1": "AVAILABLE"}, 60, "version 1 served")
+    wait_until(lambda: status(url) == {"1": "AVAILABLE"}, FIRST_LOAD, "version 1 served")
 
     shutil.copytree(SAVED_MODEL, base / "2")
     wait_until(lambda: status(url) == {"2": "AVAILABLE"}, 30, "version 2 served alone")
@@ -165,7 +166,7 @@ def test_newest_version_replaces_the_old_and_a_deleted_one_is_unloaded(start_ser
 def test_a_version_that_fails_to_load_is_given_up_after_the_retries(start_server):
     url, base, _ = start_server("--max_num_load_retries=1", "--load_retry_interval_micros=100000")
     shutil.copytree(SAVED_MODEL, base / "1")
-    wait_until(lambda: status(url) == {"1": "AVAILABLE"}, 60, "version 1 served")
+    wait_until(lambda: status(url) == {"1": "AVAILABLE"}, FIRST_LOAD, "version 1 served")
     (base / "2").mkdir()
     shutil.copy(SAVED_MODEL / "saved_model.pb", base / "2")  # no variables: an upload still in progress
 
