@@ -61,31 +61,57 @@ def emulator():
         yield running
 
 
-@pytest.fixture(scope="session")
-def world(toolchain, emulator):
-    """The article profile applied once per session without its model (model_local_path = null):
-    the bucket starts empty and each scenario uploads the versions it needs. Not destroyed: the
-    embedded emulator goes with the session (destroy is the emulator layer's proof)."""
+def _apply_world(toolchain, emulator) -> World:
     started = time.monotonic()
-    applied = World.apply(toolchain, emulator, variables=WITHOUT_MODEL)
+    applied = World.apply(toolchain, emulator, variables=WITHOUT_MODEL, enforce=False)
     REPORT["world"] = {"apply_seconds": round(time.monotonic() - started, 1), "terraform": applied.timings,
                        "poll_seconds": POLL_SECONDS, "variables": WITHOUT_MODEL,
                        "health_check": vars(applied.deployed.health_check),
                        "listener_port": applied.deployed.listener_port}
+    return applied
+
+
+@pytest.fixture(scope="session")
+def world_run(toolchain, emulator) -> Future:
+    """The session's apply, started in a background thread (see _start_background_runs)."""
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="world")
+    future = executor.submit(_apply_world, toolchain, emulator)
     try:
-        yield applied
+        yield future
     finally:
-        applied.discard()
+        executor.shutdown(wait=True)
+        if future.exception() is None:
+            future.result().discard()
 
 
-def _uses_broken_run(item) -> bool:
-    return "broken_run" in getattr(item, "fixturenames", ())
+@pytest.fixture(scope="session")
+def world(world_run):
+    """The article profile applied once per session without its model (model_local_path = null):
+    the bucket starts empty and each scenario uploads the versions it needs; IAM enforcement on.
+    Not destroyed: the embedded emulator goes with the session (destroy is the emulator layer's proof)."""
+    applied = world_run.result()
+    applied.enforce()
+    return applied
+
+
+def _uses(item, fixture: str) -> bool:
+    return fixture in getattr(item, "fixturenames", ())
+
+
+def _phase(item) -> int:
+    """0: tests without an emulator, while the session's apply runs in the background; 1: the tests
+    on the applied world; 2: the other tests on the embedded emulator (they switch IAM enforcement,
+    which would deny Terraform's apply); 3: the broken copies' outcomes, applied and checked in the
+    background on a moto process of their own while everything else runs."""
+    if _uses(item, "broken_run"):
+        return 3
+    if _uses(item, "world"):
+        return 1
+    return 2 if _uses(item, "emulator") else 0
 
 
 def pytest_collection_modifyitems(session, config, items):
-    """The tests that read the broken copies' outcomes go last: those copies are applied and checked
-    in the background (on a moto process of their own) while every other test runs."""
-    items.sort(key=_uses_broken_run)  # stable: the order is kept within each group
+    items.sort(key=_phase)  # stable: the order is kept within each phase
 
 
 @pytest.fixture(scope="session")
@@ -107,10 +133,14 @@ def broken_run(request, toolchain, tmp_path_factory) -> Future:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _start_broken_run_early(request):
-    """Start the background run at the first test when any selected test needs it."""
-    if any(_uses_broken_run(item) for item in request.session.items):
-        request.getfixturevalue("broken_run")
+def _start_background_runs(request):
+    """Start the background applies at the first test, those that a selected test needs."""
+    for fixture in ("world_run", "broken_run"):
+        if any(_uses(item, fixture) for item in request.session.items):
+            try:
+                request.getfixturevalue(fixture)
+            except (Exception, pytest.fail.Exception):
+                pass  # kept by pytest: each test that needs the fixture reports it (missing toolchain, ...)
 
 
 @pytest.fixture

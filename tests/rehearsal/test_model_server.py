@@ -180,8 +180,10 @@ def test_a_version_that_fails_to_load_is_given_up_after_the_retries(start_server
 def test_an_s3_base_path_is_read_as_tf_serving_s3_file_system_reads_it(emulator, monkeypatch):
     """native_s3 mode: versions listed under s3://<bucket>/<model>, a version's objects fetched."""
     from tfsuite.rehearsal.checks import upload_version
+    from tfsuite.rehearsal.identities import set_enforcement
     from tfsuite.rehearsal.s3_source import S3Source, SourceError
 
+    set_enforcement(emulator.endpoint, False)  # the emulator's root keys; another test may have left it on
     s3 = emulator.client("s3")
     s3.create_bucket(Bucket="native-models", CreateBucketConfiguration={"LocationConstraint": emulator.region})
     for name, value in {"AWS_ENDPOINT_URL": emulator.endpoint, "AWS_REGION": emulator.region,

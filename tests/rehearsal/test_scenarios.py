@@ -169,9 +169,9 @@ def test_deleted_version_is_unloaded(world, live, scenario):
 
     delete_prefix(s3, deployed.bucket, f"{deployed.model_name}/{newest}/")
 
-    def unloaded() -> dict | None:
+    def unloaded() -> dict | None:  # the deleted version gone, and the one served again done loading
         states = served_versions(live.listener_url, deployed.model_name)
-        return states if states and str(newest) not in states else None
+        return states if states and str(newest) not in states and "LOADING" not in states.values() else None
 
     states = wait_until(unloaded, version_window(world), f"version {newest} unloaded", details=live.logs)
     scenario(version=newest, seconds_to_unload=round(time.monotonic() - deleted, 1), now_served=states)
