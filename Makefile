@@ -10,7 +10,7 @@ VENV := .venv
 CACHE_DIR := $(or $(TFSUITE_CACHE_DIR),$(XDG_CACHE_HOME:%=%/tfsuite),$(HOME)/.cache/tfsuite)
 TOX := $(VENV)/bin/tox --workdir $(CACHE_DIR)/tox
 RUN := PYTHONPATH=$(CURDIR)/src $(VENV)/bin/python
-LAYERS := lint harness unit integration upgrade localstack model serving e2e
+LAYERS := lint harness unit integration upgrade localstack model serving rehearsal e2e
 REQUIRE ?=
 JOBS ?=
 ifdef BASE
@@ -31,9 +31,10 @@ $(VENV)/.stamp: constraints.txt requirements/bootstrap.txt
 bootstrap: $(VENV)/.stamp ## create .venv (tox) and the whole toolchain: CLI, AWS provider (mirror), checkov
 	@$(RUN) -m tfsuite.toolchain bootstrap
 
-gate: $(VENV)/.stamp ## pre-merge gate: static layer + policy, the emulator lifecycle, the upgrade gate (BASE=<ref>)
-	@$(RUN) -m tfsuite.toolchain bootstrap --for gate upgrade
-	@$(RUN) -m tfsuite.layers --tox "$(TOX)" $(if $(JOBS),--jobs $(JOBS),) --require gate,upgrade gate upgrade
+gate: $(VENV)/.stamp ## pre-merge gate: static + policy, emulator lifecycle, upgrade gate (BASE=<ref>), rehearsal happy path
+	@$(RUN) -m tfsuite.toolchain bootstrap --for gate upgrade rehearsal
+	@TFSUITE_REHEARSAL_MARKEXPR=gate $(RUN) -m tfsuite.layers --tox "$(TOX)" $(if $(JOBS),--jobs $(JOBS),) \
+	  --require gate,upgrade,rehearsal gate upgrade rehearsal
 
 test: $(VENV)/.stamp ## every layer, side by side (JOBS=1: one at a time), then the table of verdicts
 	@$(RUN) -m tfsuite.toolchain bootstrap --for $(LAYERS)

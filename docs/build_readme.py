@@ -13,7 +13,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PARTS = ROOT / "docs" / "readme"
-ORDER = ["00-intro", "deployment", "toolchain", "static", "emulator", "upgrade", "serving", "e2e", "99-reference"]
+ORDER = ["00-intro", "deployment", "toolchain", "static", "emulator", "upgrade", "serving", "rehearsal", "e2e",
+         "99-reference"]
 
 
 def anchor(title: str) -> str:

@@ -19,7 +19,8 @@ import time
 
 from tfsuite import reporting, side_by_side, summary
 
-KNOWN_LAYERS = ("lint", "harness", "unit", "integration", "upgrade", "localstack", "model", "serving", "e2e", "gate")
+KNOWN_LAYERS = ("lint", "harness", "unit", "integration", "upgrade", "localstack", "model", "serving", "rehearsal",
+                "e2e", "gate")
 
 
 def parse_layers(values: list[str]) -> list[str]:

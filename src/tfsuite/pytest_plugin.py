@@ -32,12 +32,14 @@ class LayerSummary:
         self.started = time.monotonic()
         self.counts = {"passed": 0, "failed": 0, "skipped": 0, "error": 0, "deselected": 0, "xfailed": 0}
         self.skips: list[dict] = []
+        self.xfails: list[dict[str, str]] = []
 
     @pytest.hookimpl
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.when == "call" or (report.when == "setup" and not report.passed):
             if report.skipped and hasattr(report, "wasxfail"):  # an expected failure, not a skip
                 self.counts["xfailed"] += 1
+                self.xfails.append({"test": report.nodeid, "reason": report.wasxfail})
             elif report.skipped:
                 self.counts["skipped"] += 1
                 reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
@@ -71,6 +73,7 @@ class LayerSummary:
             self.layer,
             counts=self.counts,
             skips=self.skips,
+            xfails=self.xfails,
             seconds=time.monotonic() - self.started,
             exitstatus=int(exitstatus),
         )

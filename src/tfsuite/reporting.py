@@ -21,10 +21,11 @@ def summary_path(layer: str) -> Path:
     return reports_dir() / f"summary-{layer}.json"
 
 
-def write_summary(layer: str, *, counts: dict, skips: list, seconds: float, exitstatus: int) -> Path:
+def write_summary(layer: str, *, counts: dict, skips: list, seconds: float, exitstatus: int,
+                  xfails: list | None = None) -> Path:
     path = summary_path(layer)
     data = {"layer": layer, "counts": counts, "skips": skips, "seconds": round(seconds, 1),
-            "exitstatus": exitstatus}
+            "exitstatus": exitstatus, "xfails": xfails or []}
     path.write_text(json.dumps(data, indent=2) + "\n")
     return path
 
@@ -35,7 +36,7 @@ def read_summary(layer: str) -> dict | None:
 
 
 def render(layers: list[str], required: set[str]) -> tuple[str, bool]:
-    rows, notes, ok = [], [], True
+    rows, notes, expected, ok = [], [], [], True
     for layer in layers:
         summary = read_summary(layer)
         verdict = verdicts.judge(layer, summary, layer in required)
@@ -49,12 +50,17 @@ def render(layers: list[str], required: set[str]) -> tuple[str, bool]:
         for skip in (summary or {}).get("skips", []):
             notes.append(f"  {layer}: SKIPPED {skip['test']}\n      reason: {skip['reason']}\n"
                          f"      {verdicts.skip_note(layer, skip, layer in required)}")
+        for xfail in (summary or {}).get("xfails", []):
+            expected.append(f"  {layer}: XFAIL {xfail['test']}\n      reason: {xfail['reason']}")
     header = ("layer", "passed", "skipped", "deselected", "xfailed", "failed", "time", "verdict")
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     line = lambda r: "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()  # noqa: E731
     out = [line(header), line(tuple("-" * w for w in widths)), *map(line, rows)]
     if notes:
         out += ["", "Skipped tests and their reasons:", *notes]
+    if expected:
+        out += ["", "Expected failures (they ran and failed as expected; one that passes fails its layer):",
+                *expected]
     return "\n".join(out), ok
 
 

@@ -136,3 +136,27 @@ def test_the_plugin_records_each_skips_kind_of_test_and_counts_deselected_and_xf
     markers = {skip["test"].split("::")[1]: skip["markers"] for skip in summary["skips"]}
     assert markers == {"test_docker": ["docker"], "test_plain": []}
     assert judged("serving") == verdicts.Verdict("SKIPPED (required here)", False)
+
+
+def test_an_expected_failure_is_listed_with_its_reason_and_is_not_a_skip(pytester, monkeypatch, capsys):
+    """A strict xfail (a scenario waiting for a product fix) ran: it must not turn a required layer
+    into "SKIPPED (required here)" (the plugin counted it as a skip with its traceback before)."""
+    monkeypatch.setenv("TFSUITE_LAYER", "rehearsal")
+    pytester.makepyfile("""
+        import pytest
+
+        def test_ok():
+            pass
+
+        @pytest.mark.xfail(strict=True, reason="issue 13: known defect")
+        def test_known_defect():
+            assert False
+    """)
+    pytester.runpytest("-p", "tfsuite.pytest_plugin")
+
+    summary = reporting.read_summary("rehearsal")
+    assert summary["counts"]["passed"] == 1 and summary["counts"]["skipped"] == 0
+    assert summary["xfails"] == [{"test": "test_an_expected_failure_is_listed_with_its_reason_and_is_not_a_skip.py"
+                                          "::test_known_defect", "reason": "issue 13: known defect"}]
+    assert reporting.main(["rehearsal", "--require", "rehearsal"]) == 0
+    assert "XFAIL" in capsys.readouterr().out

@@ -41,9 +41,10 @@ Each fix names the gap it closes (FIELD-NOTES §3) and has its own test
    provider retries a destroy for minutes (an interrupted apply can leave a bucket that way).
    Fix: delete markers get a dispose() that does nothing (they hold no data).
 
-9-10. ECS deployment configuration at CreateService, ECR pull through cache rules: see
-   tfsuite.emulator.moto_compat_deploy; 11. CloudWatch over RPCv2 CBOR: tfsuite.emulator.
-   moto_compat_cbor. Both applied from here.
+9-13, each in its own module applied from here: ECS deployment configuration at CreateService
+   and ECR pull through cache rules (moto_compat_deploy), CloudWatch over RPCv2 CBOR
+   (moto_compat_cbor), IAM conditions beyond StringEquals with request values such as s3:prefix
+   (moto_iam_conditions), deleted prefixes left in versioned delimited listings (moto_s3_listing).
 
 Upstream: no getmoto/moto issue was found for any of these; each gap's repro is its test in
 tests/harness/emulator/test_moto_compat.py (GAPS below), which is what to file. The canaries
@@ -71,7 +72,7 @@ from moto.iam.access_control import IAMPolicy, PermissionResult
 from moto.s3.models import FakeBucket, FakeDeleteMarker
 from moto.s3.responses import S3Response
 
-from tfsuite.emulator import moto_compat_cbor, moto_compat_deploy
+from tfsuite.emulator import moto_compat_cbor, moto_compat_deploy, moto_iam_conditions, moto_s3_listing
 
 _APPLIED_MARK = "_tfsuite_compat_applied"
 
@@ -290,4 +291,6 @@ def apply() -> None:
     _patch_delete_marker_dispose()
     moto_compat_deploy.apply()
     moto_compat_cbor.apply()
+    moto_iam_conditions.apply()
+    moto_s3_listing.apply()
     setattr(ApplicationAutoScalingResponse, _APPLIED_MARK, True)

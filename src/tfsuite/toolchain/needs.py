@@ -26,6 +26,7 @@ LAYER_NEEDS: dict[str, tuple[str, ...]] = {
     "localstack": ("cli", "provider"),
     "model": (),  # TensorFlow in its tox env
     "serving": (),  # Docker or the stub
+    "rehearsal": ("cli", "provider"),  # applies the profiles on moto, then runs the task definition here
     "e2e": ("cli", "provider"),  # the emulator rehearsal, and real AWS when opted in
     "gate": ("cli", "provider", "checkov"),
 }
