@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tfsuite.rehearsal.containers import ContainerSpec, MountPoint, mount_prelude, substitute_paths
+from tfsuite.rehearsal.containers import (
+    ContainerSpec,
+    MountPoint,
+    harness_paths,
+    mount_prelude,
+    substitute_paths,
+    write_image_programs,
+)
 
 DEFINITION = {
     "name": "tfserving", "image": "tensorflow/serving:2.18.0", "essential": True,
@@ -78,3 +85,17 @@ def test_docker_runs_each_container_of_the_task_with_its_own_image_and_settings(
     assert "MODEL_NAME=m" in argv and "AWS_ENDPOINT_URL=http://127.0.0.1:1" in argv and "HOME=/h" not in argv
     assert argv[argv.index("--entrypoint") + 1] == "/bin/sh"
     assert argv[-3:] == ["tensorflow/serving:2.18.0", "-c", "exec x"]
+
+
+def test_every_host_path_the_image_programs_run_from_is_kept_under_an_overmounted_volume(tmp_path):
+    """A clean clone under /tmp (the scratch volume is mounted at /tmp) hid the harness's source from
+    the model server: 'No module named tfsuite', and every scenario failed in a fresh-clone run."""
+    import re
+    import shlex
+
+    script = (write_image_programs(tmp_path / "programs") / "tensorflow_model_server").read_text()
+    pythonpath = re.search(r"PYTHONPATH=(\S+)", script).group(1)
+    interpreter = shlex.split(script.split("exec ", 1)[1])[0]
+    kept = harness_paths()
+    for used in (Path(shlex.split(pythonpath)[0]), Path(interpreter)):
+        assert any(used.resolve() == k or k in used.resolve().parents for k in kept), (used, kept)

@@ -128,6 +128,13 @@ def write_image_programs(folder: Path) -> Path:
     return folder
 
 
+def harness_paths() -> list[Path]:
+    """What the image programs run from, on the host: the interpreter's environment and the harness's
+    own source (PYTHONPATH of tensorflow_model_server). A task volume mounted over a parent of one of
+    them (a checkout under /tmp, with the scratch volume at /tmp) must bind it back in."""
+    return [Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(), (REPO_ROOT / "src").resolve()]
+
+
 def namespaces_available() -> bool:
     if os.geteuid() != 0 or not shutil.which("unshare"):
         return False

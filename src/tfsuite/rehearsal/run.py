@@ -14,7 +14,6 @@ import os
 import random
 import shutil
 import socket
-import sys
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +21,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from tfsuite.paths import cache_dir
 from tfsuite.rehearsal.alb import AlbStandIn, TargetHealth
-from tfsuite.rehearsal.containers import ContainerSpec, namespaces_available, write_image_programs
+from tfsuite.rehearsal.containers import ContainerSpec, harness_paths, namespaces_available, write_image_programs
 from tfsuite.rehearsal.identities import Credentials
 from tfsuite.rehearsal.model_server import ADDRESS_ENV
 from tfsuite.rehearsal.readback import DeployedTask
@@ -120,7 +119,7 @@ class Rehearsal:
                 **credentials.env(),
             }
 
-        keep = [Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()]
+        keep = harness_paths()
         if engine == "docker":
             from tfsuite.rehearsal.docker_task import DockerTask
 
