@@ -1,7 +1,7 @@
 """Fixtures of the e2e layer. The work is done by tfsuite.e2e; these fixtures only give it a shape.
 
 - `emulator`, `emulator_target` (tfsuite.testing.fixtures): moto embedded in this process.
-- `toolchain`: the bootstrap's CLI and provider mirror; a missing toolchain FAILS the tests.
+- `toolchain` (tfsuite.testing.fixtures): the bootstrap's CLI and provider mirror; missing FAILS the tests.
 - `real_aws`: skips with "RUN_AWS_E2E not set" unless opted in; once opted in, bad settings,
   dead credentials and a foreign account FAIL at once, with the reason. Dead credentials (or a
   bad RUN_AWS_E2E value) stop the whole layer before its first test (pytest_runtestloop below).
@@ -20,7 +20,6 @@ from tfsuite.aws.guards import AccountGuardRefused, check_account
 from tfsuite.aws.settings import SKIP_REASON, E2ESettings, SettingsError, opted_in, region_from_env
 from tfsuite.aws.tagging import RunIdentity
 from tfsuite.e2e.flow import E2EFailed, E2EPlan, run_e2e
-from tfsuite.toolchain import ToolchainMissing, load_toolchain
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -39,13 +38,6 @@ def pytest_runtestloop(session: pytest.Session) -> None:
     except CredentialsProblem as err:
         pytest.exit(f"RUN_AWS_E2E=1 but {err}", returncode=pytest.ExitCode.TESTS_FAILED)
 
-
-@pytest.fixture(scope="session")
-def toolchain():
-    try:
-        return load_toolchain()
-    except ToolchainMissing as exc:
-        pytest.fail(f"toolchain missing: run make bootstrap ({exc})", pytrace=False)
 
 
 @dataclass(frozen=True)

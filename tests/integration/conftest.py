@@ -1,7 +1,7 @@
 """Fixtures of the emulator layer. The work is done by the harness (tfsuite.emulator,
 tfsuite.runner); these fixtures only give it a session-long shape.
 
-- `toolchain`: the bootstrap's CLI and provider mirror; a missing toolchain FAILS the tests.
+- `toolchain` (tfsuite.testing.fixtures): the bootstrap's CLI and provider mirror; missing FAILS the tests.
 - `default_emulator`: embedded moto, always (LOCALSTACK_ENDPOINT is for the LocalStack layer only).
 - `deployment`: one applied deployment per emulator variant ("default", and "localstack" for
   `-m localstack`), destroyed at the end even on failure or SIGTERM/SIGINT.
@@ -24,7 +24,6 @@ from tfsuite.paths import TERRAFORM_DIR, reports_dir
 from tfsuite.runner import Deployment, Inventory, Workspace, unique_name_prefix
 from tfsuite.runner.guard import GUARD
 from tfsuite.runner.validations import load_cases, plan_rounds, validation_blocks
-from tfsuite.toolchain import ToolchainMissing, load_toolchain
 
 HERE = Path(__file__).parent
 INVENTORIES = HERE / "inventories"
@@ -64,14 +63,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 # toolchain and emulators ---------------------------------------------------------------------------
-
-@pytest.fixture(scope="session")
-def toolchain():
-    try:
-        return load_toolchain()
-    except ToolchainMissing as exc:
-        reason = str(exc)
-    pytest.fail(f"toolchain missing: run make bootstrap ({reason})", pytrace=False)
 
 
 @pytest.fixture(scope="session")

@@ -1,19 +1,10 @@
-"""Lint layer fixtures: the toolchain's CLI, and a temporary copy of terraform/ for validate."""
+"""Lint layer fixtures: a temporary copy of terraform/ for validate (`toolchain` is tfsuite.testing.fixtures)."""
 
 
 import pytest
 
 from tfsuite.copies import copy_folder
 from tfsuite.paths import TERRAFORM_DIR
-from tfsuite.toolchain import ToolchainMissing, load_toolchain
-
-
-@pytest.fixture(scope="session")
-def toolchain():
-    try:
-        return load_toolchain()
-    except ToolchainMissing as exc:
-        pytest.fail(f"toolchain missing: {exc}")
 
 
 @pytest.fixture(scope="session")

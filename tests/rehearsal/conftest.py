@@ -22,7 +22,6 @@ from tfsuite.rehearsal.checks import delete_prefix  # noqa: E402
 from tfsuite.rehearsal.run import Rehearsal, substitutions  # noqa: E402
 from tfsuite.rehearsal.world import NATIVE_S3, POLL_SECONDS, WITHOUT_MODEL, World  # noqa: E402
 from tfsuite.testing.rehearsal_broken import load_cases, serve_outcomes  # noqa: E402
-from tfsuite.toolchain import ToolchainMissing, load_toolchain  # noqa: E402
 
 BROKEN_CASES = Path(__file__).parent / "broken" / "cases.yaml"
 BROKEN_SERVE_TIMEOUT = 90  # seconds: nine tasks start side by side; the health check runs every 15 s
@@ -45,14 +44,6 @@ def pytest_terminal_summary(terminalreporter) -> None:
         details = ", ".join(f"{k}={v}" for k, v in sorted(data.items()) if k != "seconds")
         terminalreporter.write_line(f"{name:<34} {data.get('seconds', 0):6.1f}s  {details}")
 
-
-@pytest.fixture(scope="session")
-def toolchain():
-    try:
-        return load_toolchain()
-    except ToolchainMissing as exc:
-        reason = str(exc)
-    pytest.fail(f"toolchain missing: run make bootstrap ({reason})", pytrace=False)
 
 
 @pytest.fixture(scope="session")

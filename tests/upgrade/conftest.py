@@ -21,7 +21,6 @@ import pytest
 from tfsuite.copies import copy_folder
 from tfsuite.emulator.moto_server import EmbeddedMoto
 from tfsuite.paths import REPO_ROOT, TERRAFORM_DIR
-from tfsuite.toolchain import ToolchainMissing, load_toolchain
 from tfsuite.upgrade.base import extract_terraform, resolve_base
 from tfsuite.upgrade.flow import ProfileRun, list_profiles
 
@@ -32,13 +31,6 @@ _TIMINGS: list[tuple[str, float]] = []
 def git(repo: Path, *args: str) -> str:
     return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout.strip()
 
-
-@pytest.fixture(scope="session")
-def toolchain():
-    try:
-        return load_toolchain()
-    except ToolchainMissing as exc:
-        pytest.fail(f"toolchain missing: run make bootstrap ({exc})", pytrace=False)
 
 
 @pytest.fixture(scope="session")

@@ -14,14 +14,12 @@ Every step is timed (ws.timings) and logged.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import logging
 import shutil
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,7 +35,7 @@ from tfsuite.runner.override import OVERRIDE_FILE, write_override
 from tfsuite.runner.plan import PendingChange, Plan
 from tfsuite.runner.stopping import deadline
 from tfsuite.toolchain import Toolchain
-from tfsuite.toolchain.initlock import init_lock_path
+from tfsuite.toolchain.initlock import exclusive, init_lock_path
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +108,7 @@ class Workspace:
     def init(self) -> str:
         # Inits that share a plugin cache must not overlap: Terraform re-installs into the cache
         # and two at once leave it empty ("still not detected in .../plugin-cache").
-        with _exclusive(self._init_lock_path()):
+        with exclusive(self._init_lock_path()):
             return self._run("init", "init", "-input=false", "-no-color")
 
     def _init_lock_path(self) -> Path:
@@ -258,18 +256,6 @@ class Workspace:
         seconds = time.monotonic() - started
         self.timings.append((label, seconds))
         log.info("[%s] %s took %.1fs", self.name_prefix, label, seconds)
-
-
-@contextmanager
-def _exclusive(lock_path: Path) -> Iterator[None]:
-    """An inter-process lock (flock): held by one process at a time, released at exit even on a crash."""
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with lock_path.open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _decoded(variables: Sequence[tuple[str, str]]) -> dict:

@@ -8,6 +8,8 @@ Imports happen inside the fixtures, so every tox env can load the plugin whateve
 - `stub`, `client`: a stub serving empty_model, and a TFServingClient on it
 - `closed_port`: a port on 127.0.0.1 where nothing listens any more
 - `unused_tcp_port_url`: a loopback URL nothing listens on
+- `toolchain`: the bootstrap's CLI and provider mirror; a missing toolchain FAILS the test (it is
+  set up by `make <layer>`, so its absence is a broken set-up, never a reason to skip)
 """
 
 from __future__ import annotations
@@ -15,6 +17,18 @@ from __future__ import annotations
 import pytest
 
 MODEL_NAME = "empty_model"
+
+
+@pytest.fixture(scope="session")
+def toolchain():
+    """The bootstrap's toolchain (CLI, provider mirror); missing = a broken set-up, so the test fails."""
+    from tfsuite.toolchain import ToolchainMissing, load_toolchain
+
+    try:
+        return load_toolchain()
+    except ToolchainMissing as exc:
+        reason = str(exc)
+    pytest.fail(f"toolchain missing: run make bootstrap ({reason})", pytrace=False)
 
 
 @pytest.fixture(scope="session")

@@ -18,10 +18,14 @@ def init_lock_path(toolchain: Toolchain) -> Path:
     return Path(toolchain.extra.get("cache_dir") or cache_dir()) / "terraform-init.lock"
 
 
+def init_lock(toolchain: Toolchain):
+    """The toolchain's init lock (see exclusive)."""
+    return exclusive(init_lock_path(toolchain))
+
+
 @contextmanager
-def init_lock(toolchain: Toolchain) -> Iterator[None]:
+def exclusive(lock_path: Path) -> Iterator[None]:
     """An inter-process lock (flock): held by one process at a time, released at exit even on a crash."""
-    lock_path = init_lock_path(toolchain)
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     with lock_path.open("w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
