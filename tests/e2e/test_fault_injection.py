@@ -35,6 +35,16 @@ def default_groups(emulator_target, vpcs: list) -> list[str]:
             emulator_target.client("ec2").describe_security_groups(Filters=in_vpcs)["SecurityGroups"]] if vpcs else []
 
 
+def plant_orphan(emulator_target, vpc: dict) -> str:
+    """What a creation cut short by the stop leaves: a security group AWS made in the run's VPC,
+    tagged like the run, that the state never heard of (an interrupted apply leaves such orphans
+    when its CreateSecurityGroup reached AWS but the answer did not reach Terraform)."""
+    ec2 = emulator_target.client("ec2")
+    group = ec2.create_security_group(GroupName="cut-short-by-the-stop", Description="orphan", VpcId=vpc["VpcId"],
+                                      TagSpecifications=[{"ResourceType": "security-group", "Tags": vpc["Tags"]}])
+    return group["GroupId"]
+
+
 def run_janitor(emulator, run_id: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "tfsuite.janitor", "--endpoint-url", emulator.endpoint, "--region",
@@ -48,12 +58,16 @@ def test_sigterm_in_the_middle_of_apply_destroys_and_the_janitor_leaves_nothing(
     bound = plan_from_args(["--emulator-endpoint", emulator.endpoint]).cleanup_bound_seconds
     flow = e2e_subprocess(run_id)
     flow.wait_until(lambda: vpc_of_run(emulator_target, run_id), timeout=150, what="VPC of the run")
+    orphan = plant_orphan(emulator_target, vpc_of_run(emulator_target, run_id)[0])
     flow.process.send_signal(signal.SIGTERM)
     code = flow.exit_code(timeout=bound)  # fails with the run's output and report when exceeded
 
     assert code == 128 + signal.SIGTERM, flow.evidence()
     report = json.loads(flow.report.read_text())
     assert report["outcome"] == "interrupted by SIGTERM", flow.evidence()
+    # The orphan keeps the VPC from being destroyed: the run deletes it before the destroy, which
+    # otherwise retries DeleteVpc on DependencyViolation until its deadline and fails.
+    assert f"security_group {orphan}" in report["orphaned_by_interrupted_apply"], flow.evidence()
     assert report["cleanup_problems"] == [], flow.evidence()
     assert any(step["name"] == "apply" and step["status"] == "failed" for step in report["steps"]), flow.evidence()
     assert not any("default" in problem for problem in report["cleanup_problems"]), flow.evidence()

@@ -124,6 +124,7 @@ class E2ERun:
         self.workspace = None
         self.apply_started = False  # before apply nothing exists in AWS: no destroy or sweep needed
         self.apply_completed = False  # an interrupted apply may leave resources outside the state
+        self.orphans_swept = False  # see sweep_orphans()
 
     def deploy_and_check(self) -> None:
         plan, report, settings = self.plan, self.report, self.plan.settings
@@ -144,7 +145,8 @@ class E2ERun:
         with report.step("cost guard"):
             check_plan_costs(tf_plan.data, CostAllowlist.load(settings.cost_allowlist))
         report.set("cleanup_bound_seconds", plan.cleanup_bound_seconds)
-        with destroy_on_signal(self.workspace, plan.graceful_stop_seconds, plan.destroy_deadline_seconds):
+        with destroy_on_signal(self.workspace, plan.graceful_stop_seconds, plan.destroy_deadline_seconds,
+                               before_destroy=self.sweep_orphans):
             apply_started, self.apply_started = time.monotonic(), True
             with report.step("apply"):
                 # What destroy needs (var files, variables) must be known while apply still runs:
@@ -178,6 +180,24 @@ class E2ERun:
         with report.step("latency"):
             report.set("latency", measure_latency(client, self.plan.settings.requests).to_dict())
 
+    def sweep_orphans(self) -> None:
+        """Delete what the interrupted apply created but could not record: the run's tagged resources
+        that no value of the state names. A creation cut short by the stop can still finish in AWS;
+        nothing in the state depends on it, but its parent cannot be destroyed while it is there (a
+        VPC with an unknown subnet retries DeleteVpc until the destroy's deadline). Once per run."""
+        if self.orphans_swept or self.workspace is None or not self.workspace.dir.exists():
+            return
+        self.orphans_swept = True
+        run = self.plan.run
+        with self.report.step("sweep orphans"):
+            swept = sweep(self.plan.target, older_than_hours=0, run_id=run.run_id, run_created_at=run.created_at,
+                          retry_seconds=self.plan.sweep_retry_seconds, log=self.report.log,
+                          spare=self.workspace.state_values())
+            self.report.set("orphaned_by_interrupted_apply",
+                            [o.found.describe() for o in swept.outcomes if o.status != "spared"])
+            if swept.failed:
+                raise RuntimeError("; ".join(f"{o.found.describe()}: {o.detail}" for o in swept.failed))
+
     def clean_up(self) -> list[str]:
         """Destroy, then sweep the run's tags with the janitor. Returns the cleanup's problems."""
         problems = []
@@ -196,6 +216,11 @@ class E2ERun:
             self.report.skip("destroy", "already tried by the runner's guard after the signal, and failed: "
                                         "the sweep deletes what is left")
         else:
+            if not self.apply_completed:
+                try:
+                    self.sweep_orphans()
+                except Exception as err:  # the destroy may still succeed; the sweep after it retries
+                    problems.append(f"sweep orphans: {err}")
             try:
                 with self.report.step("destroy"):
                     self.workspace.destroy(label="destroy", lock_timeout=LOCK_TIMEOUT,
@@ -228,10 +253,7 @@ class E2ERun:
         if still_there:
             problems.append("still present after the sweep: " + ", ".join(i.describe() for i in still_there))
         unexpected = [item.describe() for item in left if item.kind not in DESTROY_RESIDUE]
-        if not self.apply_completed:
-            # Creations cut short by the interrupt can finish in AWS without reaching the state.
-            self.report.set("orphaned_by_interrupted_apply", unexpected)
-        elif destroyed and unexpected:
+        if destroyed and unexpected:
             problems.append("terraform destroy left (the sweep deleted them): " + ", ".join(unexpected))
         return problems
 

@@ -5,7 +5,7 @@ environment), and the destroy guard around the part of the run that holds resour
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from tfsuite.emulator.endpoint import Emulator
@@ -20,15 +20,15 @@ def make_workspace(toolchain: Toolchain, name_prefix: str, *, region: str,
 
 
 @contextmanager
-def destroy_on_signal(workspace: Workspace, graceful_stop_seconds: float,
-                      destroy_deadline_seconds: float) -> Iterator[None]:
+def destroy_on_signal(workspace: Workspace, graceful_stop_seconds: float, destroy_deadline_seconds: float,
+                      before_destroy: Callable[[], None] | None = None) -> Iterator[None]:
     """The runner's guard destroys the workspace on SIGTERM/SIGINT while the block runs, then hands
     the signal on to the handler that was there before (tfsuite.e2e.interrupts). Terraform's
     graceful stop is waited for at most `graceful_stop_seconds`; the destroy runs at most
-    `destroy_deadline_seconds`."""
+    `destroy_deadline_seconds`; `before_destroy` runs between the two (see GUARD.protect)."""
     bounds = (GUARD.graceful_stop_seconds, GUARD.destroy_deadline_seconds)
     GUARD.graceful_stop_seconds, GUARD.destroy_deadline_seconds = graceful_stop_seconds, destroy_deadline_seconds
-    GUARD.protect(workspace)
+    GUARD.protect(workspace, before_destroy)
     try:
         yield
     finally:

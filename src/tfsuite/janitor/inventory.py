@@ -66,6 +66,13 @@ class Found:
     def describe(self) -> str:
         return f"{self.kind} {self.ident}"
 
+    def names(self) -> frozenset[str]:
+        """The identifiers a Terraform state may hold this resource under: its ident, and for a
+        scalable target (ident "<resource id>|<dimension>") the resource id alone."""
+        if self.kind == "scalable_target":
+            return frozenset({self.ident, self.ident.split("|", 1)[0]})
+        return frozenset({self.ident})
+
 
 def kind_and_ident(arn: str) -> tuple[str | None, str]:
     """Deleter kind and identifier for an ARN; kind None for resources deleted with a parent."""

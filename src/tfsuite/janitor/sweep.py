@@ -19,7 +19,7 @@ import argparse
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -31,13 +31,13 @@ from tfsuite.janitor.deleters import DELETERS, Clients, delete_with_retries
 from tfsuite.janitor.inventory import Found, discover
 
 DEFAULT_RETRY_SECONDS = 900.0  # ENIs of a deleted ALB or Fargate task can hold a subnet for minutes
-STATUSES = ("deleted", "already gone", "would delete", "kept", "failed")
+STATUSES = ("deleted", "already gone", "would delete", "kept", "spared", "failed")
 
 
 @dataclass(frozen=True)
 class Outcome:
     found: Found
-    status: str  # deleted | already gone | would delete | failed | kept
+    status: str  # deleted | already gone | would delete | failed | kept | spared
     detail: str = ""
 
 
@@ -78,7 +78,13 @@ def expiry_problem(item: Found, cutoff: datetime) -> str | None:
 
 def sweep(target: AwsTarget, *, older_than_hours: float, dry_run: bool = False, run_id: str | None = None,
           run_created_at: datetime | None = None, retry_seconds: float = DEFAULT_RETRY_SECONDS,
-          now: datetime | None = None, log: Callable[[str], None] = lambda line: None) -> JanitorReport:
+          now: datetime | None = None, log: Callable[[str], None] = lambda line: None,
+          spare: Collection[str] = ()) -> JanitorReport:
+    """Delete the suite's resources (of `run_id` only, when given) created before the cutoff.
+
+    `spare`: identifiers (ids, ARNs, names) of resources someone else deletes, e.g. every value a
+    Terraform state holds; a resource whose identifier is listed is reported "spared", not touched.
+    """
     if isinstance(older_than_hours, bool) or not isinstance(older_than_hours, int | float) \
             or not older_than_hours >= 0:
         raise ValueError(f"older_than_hours must be a number >= 0, got {older_than_hours!r}")
@@ -91,9 +97,13 @@ def sweep(target: AwsTarget, *, older_than_hours: float, dry_run: bool = False, 
     log(f"[janitor] {len(found)} suite resource(s) in {target.endpoint_url or target.region}; "
         f"deleting those created before {cutoff.isoformat()}{' (dry run)' if dry_run else ''}")
     doomed = []
+    spare = frozenset(spare)
     for item in found:
         problem = expiry_problem(item, cutoff)
-        if problem:
+        if item.names() & spare:
+            report.outcomes.append(Outcome(item, "spared", "held by the Terraform state"))
+            log(f"[janitor] spared {item.describe()}: held by the Terraform state")
+        elif problem:
             report.outcomes.append(Outcome(item, "kept", problem))
         else:
             doomed.append(item)

@@ -14,6 +14,11 @@ installs handlers that destroy every protected workspace before the process exit
 Bounds (seconds): the graceful stop is waited for at most GRACEFUL_STOP_SECONDS, and the destroy
 runs at most DESTROY_DEADLINE_SECONDS before it is stopped in turn; what is left then is the
 janitor's (the e2e run sweeps by its run-id tag right after).
+
+A workspace may be protected with a `before_destroy` callable: the e2e run passes one that deletes
+what the interrupted apply created in AWS but could not record in the state (a creation cut short
+by the stop). Left there, such a resource makes the destroy of its parent (a VPC with an unknown
+subnet or security group) retry on DependencyViolation until its deadline.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import logging
 import os
 import signal
 import threading
+from collections.abc import Callable
 
 from tfsuite.runner.stopping import cli_children, interrupt_and_wait, wait_for_exit
 
@@ -36,6 +42,7 @@ LOCK_TIMEOUT = "30s"  # the interrupted command has exited (or is abandoned) by 
 class DestroyGuard:
     def __init__(self) -> None:
         self._workspaces: list = []
+        self._before_destroy: dict[int, Callable[[], None]] = {}
         self._previous: dict[int, object] = {}
         self._handling = False
         self.graceful_stop_seconds = GRACEFUL_STOP_SECONDS
@@ -45,20 +52,29 @@ class DestroyGuard:
     def protected(self) -> list:
         return list(self._workspaces)
 
-    def protect(self, workspace) -> None:
+    def protect(self, workspace, before_destroy: Callable[[], None] | None = None) -> None:
         if workspace not in self._workspaces:
             self._workspaces.append(workspace)
+        if before_destroy is not None:
+            self._before_destroy[id(workspace)] = before_destroy
         self._install()
 
     def release(self, workspace) -> None:
         if workspace in self._workspaces:
             self._workspaces.remove(workspace)
+        self._before_destroy.pop(id(workspace), None)
 
     def destroy_all(self, remove: bool = False) -> list[str]:
         """Destroy every protected workspace (and delete its copy when `remove`); returns the
         failures (one line each) instead of raising."""
         failures = []
         for workspace in list(self._workspaces):
+            prepare = self._before_destroy.get(id(workspace))
+            if prepare is not None:
+                try:
+                    prepare()
+                except Exception as exc:  # the destroy may still succeed: go on
+                    failures.append(f"{workspace.dir}: before destroy: {type(exc).__name__}: {exc}")
             try:
                 workspace.destroy(label="destroy (interrupted run)", lock_timeout=LOCK_TIMEOUT,
                                   deadline_seconds=self.destroy_deadline_seconds)

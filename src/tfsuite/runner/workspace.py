@@ -212,6 +212,21 @@ class Workspace:
             return []
         return sorted(self._run("state list", "state", "list").split())
 
+    def state_values(self) -> frozenset[str]:
+        """Every string the state's resources hold (ids, ARNs, names, references), read from the
+        state file without Terraform (no lock: call it when no command runs). Empty without state.
+
+        What an interrupted apply created in AWS but could not record is exactly what is *not*
+        among these values: nothing in the state refers to a creation that never completed."""
+        state = self.dir / "terraform.tfstate"
+        if not state.exists():
+            return frozenset()
+        values: set[str] = set()
+        for resource in json.loads(state.read_text()).get("resources") or []:
+            for instance in resource.get("instances") or []:
+                _strings_in(instance.get("attributes"), values)
+        return frozenset(values)
+
     def remove(self) -> None:
         """Delete the temporary copy (and its state). Call destroy() first."""
         target = self.dir.parent if self._owns_parent else self.dir
@@ -256,6 +271,17 @@ class Workspace:
         seconds = time.monotonic() - started
         self.timings.append((label, seconds))
         log.info("[%s] %s took %.1fs", self.name_prefix, label, seconds)
+
+
+def _strings_in(value, found: set[str]) -> None:
+    if isinstance(value, str):
+        found.add(value)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _strings_in(item, found)
+    elif isinstance(value, list):
+        for item in value:
+            _strings_in(item, found)
 
 
 def _decoded(variables: Sequence[tuple[str, str]]) -> dict:

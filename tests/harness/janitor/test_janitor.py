@@ -42,6 +42,25 @@ def test_a_leaked_run_is_deleted_in_dependency_order_and_nothing_is_left(emulato
     assert ec2.describe_network_interfaces(Filters=in_vpc)["NetworkInterfaces"] == []
 
 
+def test_what_the_terraform_state_holds_is_spared_and_only_the_rest_is_deleted(emulator_target, leaked_run):
+    stack = leaked_run()
+    clients = Clients(emulator_target)
+    found = discover(clients, run_id=stack.run.run_id)
+    orphans = {f for f in found if f.kind in ("iam_role", "log_group")}
+    held = [f for f in found if f not in orphans]
+    assert orphans and any(f.kind == "scalable_target" for f in held)
+    # What a state holds: ids, ARNs, names; a scalable target's resource id without its dimension.
+    state_values = {f.ident.split("|", 1)[0] if f.kind == "scalable_target" else f.ident for f in held}
+
+    report = sweep(emulator_target, older_than_hours=0, run_id=stack.run.run_id, retry_seconds=30,
+                   spare=state_values)
+
+    assert {o.found for o in report.with_status("deleted")} == orphans
+    assert {o.found for o in report.with_status("spared")} == set(held)
+    assert set(discover(clients, run_id=stack.run.run_id)) == set(held)
+    sweep(emulator_target, older_than_hours=0, run_id=stack.run.run_id, retry_seconds=30)
+
+
 def test_only_runs_older_than_the_cutoff_are_deleted(emulator, emulator_target, leaked_run):
     old = leaked_run(RunIdentity.new(now=datetime.now(UTC) - timedelta(hours=7)))
     young = leaked_run()
