@@ -8,9 +8,20 @@ from pathlib import Path
 
 import pytest
 
+from tfsuite.testing.workers import mark_group
+
 pytest_plugins = ["tfsuite.pytest_plugin", "tfsuite.testing.fixtures", "pytester"]
 
 GATE_DIRS = (Path(__file__).parent / "tests" / "unit", Path(__file__).parent / "tests" / "harness")
+INTEGRATION_DIR = Path(__file__).parent / "tests" / "integration"
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    # Under pytest-xdist (`-n`, `--dist loadgroup`: the gate, the emulator and e2e layers) a module's
+    # tests stay on one worker, so its module-scoped fixtures (a checkov run, an e2e flow) run once.
+    # tests/integration groups its own, by the shared apply a test uses.
+    if INTEGRATION_DIR not in Path(str(item.path)).parents:
+        mark_group(item, ())
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

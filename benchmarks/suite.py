@@ -11,12 +11,18 @@ destroy with the plain CLI on embedded moto, the lifecycle profile's variables):
 test can take less. The issue's targets, warm: gate <= 1.5 x floor, test <= 2.5 x floor. This is a
 benchmark, not a test: it prints the figures and exits 0 unless a step itself fails. Run it warm
 (`make bootstrap` done, tox envs created) or the first set-up is measured too.
+
+Each step's CPU time (its processes' user + system time) is printed too, and divided by the cores
+of the machine: no scheduling can finish that work in less wall time, so `cpu/cores` next to the
+floor says how close a step is to what the machine can do at all.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import subprocess
 import sys
 import time
@@ -34,6 +40,12 @@ from tfsuite.toolchain import ToolchainMissing, load_toolchain  # noqa: E402
 
 STEPS = ("floor", "gate", "test")
 TARGETS = {"gate": 1.5, "test": 2.5}
+
+
+def cpu_seconds() -> float:
+    """User + system time of this process and of its waited-for children (and theirs) so far."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def floor() -> float:
@@ -58,16 +70,20 @@ def _steps(value: str) -> list[str]:
     return chosen
 
 
-def report(times: dict[str, float]) -> list[str]:
-    lines = [f"{'step':<6} {'seconds':>8}  ratio to floor (target)"]
+def report(times: dict[str, float], cpu: dict[str, float] | None = None, cores: int | None = None) -> list[str]:
+    cpu, cores = cpu or {}, cores or os.cpu_count() or 1
+    lines = [f"{'step':<6} {'seconds':>8} {'cpu s':>8} {'cpu/' + str(cores) + ' cores':>13}  ratio to floor (target)"]
     base = times.get("floor")
     for step, seconds in times.items():
         ratio = ""
         if step != "floor" and base and seconds > 0:
             ratio = f"{seconds / base:.2f} (<= {TARGETS[step]})"
+            if step in cpu:
+                ratio += f"; cpu/{cores} alone is {cpu[step] / cores / base:.2f}"
         elif seconds < 0:
             ratio = "FAILED: not compared"
-        lines.append(f"{step:<6} {abs(seconds):>8.1f}  {ratio}")
+        used = f"{cpu[step]:>8.1f} {cpu[step] / cores:>13.1f}" if step in cpu else f"{'':>8} {'':>13}"
+        lines.append(f"{step:<6} {abs(seconds):>8.1f} {used}  {ratio}")
     return lines
 
 
@@ -82,14 +98,18 @@ def main(argv: list[str] | None = None) -> int:
     except ToolchainMissing as exc:
         parser.error(f"run make bootstrap first ({exc})")
     times: dict[str, float] = {}
+    cpu: dict[str, float] = {}
     for step in args.only:
         print(f"== {step}", flush=True)
+        before = cpu_seconds()
         times[step] = floor() if step == "floor" else make(step, args.make_arg)
+        cpu[step] = cpu_seconds() - before
         if step == "floor":
             print(f"bare CLI lifecycle: {times[step]:.1f}s", flush=True)
-    print("\n".join(report(times)))
+    print("\n".join(report(times, cpu)))
     if args.json:
-        args.json.write_text(json.dumps(times, indent=2) + "\n")
+        args.json.write_text(json.dumps({"seconds": times, "cpu_seconds": cpu, "cores": os.cpu_count()},
+                                        indent=2) + "\n")
     return 0 if all(s >= 0 for s in times.values()) else 1
 
 

@@ -53,6 +53,15 @@ def test_bootstrap_then_the_e2e_layer_with_the_opt_in(steps):
     assert steps[e2e]["env"]["RUN_AWS_E2E"] == "1"
 
 
+@pytest.mark.parametrize("name", ["nightly-e2e.yml", "nightly-e2e-production.yml"])
+def test_the_real_aws_run_stays_in_one_process_so_a_cancel_reaches_its_guard(name):
+    """tox.ini runs the e2e layer on pytest-xdist workers (TFSUITE_WORKERS, default 3); a job's
+    SIGTERM would reach only the controller, not the worker holding the AWS resources."""
+    (job,) = yaml.safe_load((WORKFLOW.parent / name).read_text())["jobs"].values()
+    e2e = job["steps"][index_of(job["steps"], lambda s: "tox -e e2e" in s.get("run", ""))]
+    assert e2e["env"]["TFSUITE_WORKERS"] == "0"
+
+
 def test_reports_are_uploaded_and_the_janitor_runs_whatever_happened(steps):
     e2e = index_of(steps, lambda s: "tox -e e2e" in s.get("run", ""))
     upload = index_of(steps, lambda s: s.get("uses", "").startswith("actions/upload-artifact"))

@@ -24,6 +24,7 @@ from tfsuite.paths import TERRAFORM_DIR, reports_dir
 from tfsuite.runner import Deployment, Inventory, Workspace, unique_name_prefix
 from tfsuite.runner.guard import GUARD
 from tfsuite.runner.validations import load_cases, plan_rounds, validation_blocks
+from tfsuite.testing.workers import mark_group
 
 HERE = Path(__file__).parent
 INVENTORIES = HERE / "inventories"
@@ -37,6 +38,15 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "services(*names): the AWS services a test is about; it skips, "
                                        "naming them, where the emulator does not offer them")
     config.stash[APPLY_NEEDED] = set()
+
+
+# Fixtures that apply (or plan a batch) once for every test that uses them: under pytest-xdist
+# (`-n`, `--dist loadgroup`, see tox.ini) their tests run on one worker (tfsuite.testing.workers).
+SHARED_APPLIES = ("deployment", "article", "native", "https", "validation_outcomes")
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    mark_group(item, SHARED_APPLIES)
 
 
 @pytest.hookimpl(trylast=True)  # after -m/-k deselection and pytest's grouping by parameter

@@ -17,10 +17,11 @@ def test_a_moto_process_keeps_its_state_and_enforcement_apart_from_the_embedded_
             listed = [b["Name"] for b in separate.client("s3").list_buckets()["Buckets"]]  # root keys: allowed
         finally:
             requests.post(f"{embedded.endpoint}/moto-api/reset-auth", data="inf", timeout=10).raise_for_status()
-        embedded_buckets = embedded.client("s3").list_buckets()["Buckets"]
+        embedded_buckets = [b["Name"] for b in embedded.client("s3").list_buckets()["Buckets"]]
 
     assert listed == ["only-in-the-process"]
-    assert embedded_buckets == []
+    # (the embedded server is this process's moto: other tests on the same worker may have left buckets)
+    assert "only-in-the-process" not in embedded_buckets
 
 
 def test_stop_ends_the_process_and_a_second_stop_does_nothing():
