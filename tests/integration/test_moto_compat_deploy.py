@@ -11,6 +11,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tfsuite.emulator import moto_compat_deploy
+from tfsuite.testing.sample_stack import service_parts
 
 SECRET = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:ecr-pullthroughcache/dockerhub-AbCdEf"
 
@@ -28,25 +29,14 @@ def test_canary_upstream_implements_pull_through_cache_rules():
 @pytest.fixture
 def new_service(emulator):
     """create(**extra) makes a throw-away Fargate service and returns (ecs client, cluster, name)."""
-    ec2, ecs = emulator.client("ec2"), emulator.client("ecs")
-    name = f"compat-{uuid.uuid4().hex[:8]}"
-    vpc = ec2.create_vpc(CidrBlock="10.7.0.0/16")["Vpc"]["VpcId"]
-    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.7.1.0/24")["Subnet"]["SubnetId"]
-    group = ec2.create_security_group(GroupName=name, Description="compat", VpcId=vpc)["GroupId"]
-    ecs.create_cluster(clusterName=name)
-    ecs.register_task_definition(family=name, requiresCompatibilities=["FARGATE"], networkMode="awsvpc",
-                                 cpu="256", memory="512",
-                                 containerDefinitions=[{"name": "app", "image": "busybox:1.36"}])
+    parts = service_parts(emulator, "10.7.0.0/16")
 
     def create(**extra):
-        ecs.create_service(cluster=name, serviceName=name, taskDefinition=name, desiredCount=1,
-                           launchType="FARGATE", **extra, networkConfiguration={
-                               "awsvpcConfiguration": {"subnets": [subnet], "securityGroups": [group]}})
-        return ecs, name, name
+        parts.create_service(**extra)
+        return parts.ecs, parts.name, parts.name
 
     yield create
-    ecs.delete_service(cluster=name, service=name, force=True)
-    ecs.delete_cluster(cluster=name)
+    parts.delete()
 
 
 def test_create_service_keeps_the_circuit_breaker_and_the_alarms(new_service):

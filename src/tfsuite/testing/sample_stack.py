@@ -8,6 +8,7 @@ janitor can be exercised on an emulator without Terraform: what a run that died 
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass, field
 
 from tfsuite.aws.clients import AwsTarget
@@ -231,3 +232,35 @@ def build_sample_stack(
     s3.delete_object(Bucket=bucket, Key="empty_model/1/saved_model.pb")
     stack.created.append(("s3_bucket", bucket))
     return stack
+
+
+@dataclass(frozen=True)
+class ServiceParts:
+    """What one throw-away Fargate service needs on an emulator: a cluster and a task definition
+    named `name`, and a subnet and security group in a VPC of their own (`network`)."""
+
+    ecs: object  # boto3 ECS client
+    name: str
+    network: dict
+
+    def create_service(self, **extra) -> None:
+        self.ecs.create_service(cluster=self.name, serviceName=self.name, taskDefinition=self.name, desiredCount=1,
+                                launchType="FARGATE", networkConfiguration=self.network, **extra)
+
+    def delete(self) -> None:
+        self.ecs.delete_service(cluster=self.name, service=self.name, force=True)
+        self.ecs.delete_cluster(cluster=self.name)
+
+
+def service_parts(emulator, cidr: str) -> ServiceParts:
+    """ServiceParts on `emulator` (anything with .client(name)), its VPC in `cidr` (a /16)."""
+    ec2, ecs = emulator.client("ec2"), emulator.client("ecs")
+    name = f"compat-{uuid.uuid4().hex[:8]}"
+    vpc = ec2.create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock=cidr.replace(".0.0/16", ".1.0/24"))["Subnet"]["SubnetId"]
+    group = ec2.create_security_group(GroupName=name, Description="compat", VpcId=vpc)["GroupId"]
+    ecs.create_cluster(clusterName=name)
+    ecs.register_task_definition(family=name, requiresCompatibilities=["FARGATE"], networkMode="awsvpc",
+                                 cpu="256", memory="512",
+                                 containerDefinitions=[{"name": "app", "image": "busybox:1.36"}])
+    return ServiceParts(ecs, name, {"awsvpcConfiguration": {"subnets": [subnet], "securityGroups": [group]}})

@@ -11,26 +11,18 @@ import uuid
 import pytest
 from botocore.exceptions import ClientError
 
+from tfsuite.testing.sample_stack import service_parts
+
 SERVICE_NAMESPACE = "ecs"
 DIMENSION = "ecs:service:DesiredCount"
 
 
 @pytest.fixture
 def ecs_service(embedded_moto):
-    """A throw-away ECS service on the embedded server: (cluster, service name, ecs client)."""
-    ec2, ecs = embedded_moto.client("ec2"), embedded_moto.client("ecs")
-    name = f"compat-{uuid.uuid4().hex[:8]}"
-    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
-    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.9.1.0/24")["Subnet"]["SubnetId"]
-    group = ec2.create_security_group(GroupName=name, Description="compat", VpcId=vpc)["GroupId"]
-    ecs.create_cluster(clusterName=name)
-    ecs.register_task_definition(family=name, requiresCompatibilities=["FARGATE"], networkMode="awsvpc",
-                                 cpu="256", memory="512",
-                                 containerDefinitions=[{"name": "app", "image": "busybox:1.36"}])
-    network = {"awsvpcConfiguration": {"subnets": [subnet], "securityGroups": [group]}}
-    yield name, name, ecs, network
-    ecs.delete_service(cluster=name, service=name, force=True)
-    ecs.delete_cluster(cluster=name)
+    """A throw-away ECS service on the embedded server: (cluster, service name, ecs client, network)."""
+    parts = service_parts(embedded_moto, "10.9.0.0/16")
+    yield parts.name, parts.name, parts.ecs, parts.network
+    parts.delete()
 
 
 def test_ecs_create_service_keeps_the_health_check_grace_period(ecs_service):
